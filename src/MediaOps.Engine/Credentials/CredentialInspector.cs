@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.SecurityToken.Model;
+using MediaOps.Aws;
+
+namespace MediaOps.Credentials
+{
+    /// <summary>Who am I: STS GetCallerIdentity, root or not, long-lived key or role, and where the credentials came from.</summary>
+    public sealed class CredentialInspector
+    {
+        private readonly IAwsClientFactory _clients;
+
+        public CredentialInspector(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
+
+        public async Task<IReadOnlyList<CheckResult>> InspectAsync(MediaTarget target, CancellationToken cancellationToken)
+        {
+            var rows = new List<CheckResult>();
+            var subject = target.BucketName == null ? "credentials" : target.Uri;
+            var source = _clients.DescribeCredentialSource(target);
+            rows.Add(new CheckResult(subject, "CredentialSource", CheckStatus.Pass, "a known source", source,
+                $"Credentials come from {source}."));
+
+            GetCallerIdentityResponse who;
+            using (var sts = _clients.CreateSts(target))
+            {
+                try
+                {
+                    who = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    throw S3ErrorTranslator.Translate(ex, target.BucketName ?? "-", operation: "sts:GetCallerIdentity");
+                }
+            }
+
+            var arn = who.Arn ?? "";
+            rows.Add(new CheckResult(subject, "Identity", CheckStatus.Pass, "a caller identity", arn,
+                $"Account {who.Account}, user id {who.UserId}."));
+
+            var kind = ClassifyArn(arn);
+            rows.Add(kind == PrincipalKind.Root
+                ? new CheckResult(subject, "NotRoot", CheckStatus.Fail, "not the account root", arn,
+                    "These are the account's root credentials. Never give them to an application: create an IAM role or user with New-MediaIamPolicy's policy and delete the root access key.")
+                : new CheckResult(subject, "NotRoot", CheckStatus.Pass, "not the account root", arn, "Not the root user."));
+
+            var keyId = target.HasExplicitKeys ? target.AccessKeyId : null;
+            var temporary = kind == PrincipalKind.AssumedRole || kind == PrincipalKind.FederatedUser
+                            || (keyId != null && keyId.StartsWith("ASIA", StringComparison.Ordinal));
+            if (temporary)
+                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Pass, "temporary (role) credentials", KindText(kind),
+                    "Temporary credentials from a role: nothing long-lived to leak or rotate."));
+            else if (kind == PrincipalKind.User || kind == PrincipalKind.Root)
+                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", "long-lived access key of " + KindText(kind),
+                    "A long-lived access key. Prefer an instance, task or web-identity role; otherwise keep the key in a secret store and rotate it."));
+            else
+                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", KindText(kind),
+                    "Could not tell the credential type from the ARN; check it by hand."));
+            return rows;
+        }
+
+        public enum PrincipalKind { Unknown, Root, User, AssumedRole, FederatedUser }
+
+        /// <summary>Classify an STS caller ARN (arn:aws:iam::123:root, :user/x, arn:aws:sts::123:assumed-role/r/s).</summary>
+        public static PrincipalKind ClassifyArn(string arn)
+        {
+            if (string.IsNullOrEmpty(arn)) return PrincipalKind.Unknown;
+            var parts = arn.Split(new[] { ':' }, 6);
+            if (parts.Length < 6) return PrincipalKind.Unknown;
+            var resource = parts[5];
+            if (parts[2] == "iam" && resource == "root") return PrincipalKind.Root;
+            if (parts[2] == "iam" && resource.StartsWith("user/", StringComparison.Ordinal)) return PrincipalKind.User;
+            if (parts[2] == "sts" && resource.StartsWith("assumed-role/", StringComparison.Ordinal)) return PrincipalKind.AssumedRole;
+            if (parts[2] == "sts" && resource.StartsWith("federated-user/", StringComparison.Ordinal)) return PrincipalKind.FederatedUser;
+            return PrincipalKind.Unknown;
+        }
+
+        private static string KindText(PrincipalKind k) => k switch
+        {
+            PrincipalKind.Root => "the root user",
+            PrincipalKind.User => "an IAM user",
+            PrincipalKind.AssumedRole => "an assumed role",
+            PrincipalKind.FederatedUser => "a federated user",
+            _ => "an unknown principal",
+        };
+    }
+}

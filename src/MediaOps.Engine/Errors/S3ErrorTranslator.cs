@@ -1,0 +1,136 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace MediaOps.Aws
+{
+    /// <summary>Turns SDK exceptions into <see cref="MediaOpsException"/> with a message that says what to do.</summary>
+    public static class S3ErrorTranslator
+    {
+        /// <summary>S3 error code of an exception, or null when it did not come from the service.</summary>
+        public static string ErrorCode(Exception ex) => (Unwrap(ex) as AmazonServiceException)?.ErrorCode;
+
+        public static int? StatusCode(Exception ex)
+        {
+            var se = Unwrap(ex) as AmazonServiceException;
+            return se == null || se.StatusCode == 0 ? (int?)null : (int)se.StatusCode;
+        }
+
+        public static bool IsAccessDenied(Exception ex) =>
+            StatusCode(ex) == 403 && ErrorCode(ex) is string c && (c == "AccessDenied" || c == "AllAccessDisabled" || c == "Forbidden" || c == "403");
+
+        public static bool IsNotImplemented(Exception ex) =>
+            StatusCode(ex) == 501 || ErrorCode(ex) == "NotImplemented" || ErrorCode(ex) == "XNotImplemented";
+
+        public static bool IsNotFound(Exception ex) => StatusCode(ex) == 404;
+
+        /// <summary>Translate any exception from an S3/STS call. <paramref name="operation"/> names the S3 action (e.g. s3:GetObject).</summary>
+        public static Exception Translate(Exception ex, string bucket, string key = null, string operation = null)
+        {
+            ex = Unwrap(ex);
+            if (ex is MediaOpsException || ex is OperationCanceledException) return ex;
+            var target = key == null ? $"s3://{bucket}" : $"s3://{bucket}/{key}";
+            var op = operation == null ? "" : $" ({operation})";
+
+            if (ex is AmazonServiceException se)
+            {
+                var code = se.ErrorCode ?? "";
+                var status = (int)se.StatusCode;
+                MediaOpsException Make(string id, FailureKind kind, string msg) =>
+                    new MediaOpsException(id, kind, msg, target, ex) { ServiceErrorCode = code, HttpStatus = status == 0 ? (int?)null : status };
+
+                switch (code)
+                {
+                    case "NoSuchBucket":
+                        return Make("BucketNotFound", FailureKind.NotFound,
+                            $"Bucket '{bucket}' does not exist. Check -BucketName (or AWS_STORAGE_BUCKET_NAME), or create it with Initialize-MediaBucket.");
+                    case "NoSuchKey":
+                        return Make("ObjectNotFound", FailureKind.NotFound, $"Object {target} does not exist.");
+                    case "InvalidAccessKeyId":
+                        return Make("InvalidAccessKeyId", FailureKind.Authentication,
+                            "The access key id is not known to this endpoint. Check -Credential, -ProfileName or AWS_ACCESS_KEY_ID, and that -EndpointUrl points at the right service.");
+                    case "SignatureDoesNotMatch":
+                        return Make("SignatureDoesNotMatch", FailureKind.Authentication,
+                            "The secret access key does not match the access key id. Re-enter the secret (it is never shown) or use another profile.");
+                    case "ExpiredToken":
+                    case "TokenRefreshRequired":
+                    case "RequestExpired":
+                        return Make("ExpiredCredentials", FailureKind.Authentication,
+                            "The credentials have expired. Refresh the session (aws sso login, re-assume the role) and run again.");
+                    case "PermanentRedirect":
+                    case "AuthorizationHeaderMalformed":
+                    case "IllegalLocationConstraintException":
+                        return Make("WrongRegion", FailureKind.WrongRegion,
+                            $"Bucket '{bucket}' is in another region than the one used{RegionHint(se)}. Pass -Region with the bucket's region (or set AWS_S3_REGION_NAME).");
+                    case "BucketAlreadyExists":
+                        return Make("BucketNameTaken", FailureKind.Conflict,
+                            $"Bucket name '{bucket}' is taken by another AWS account. Bucket names are global: choose another name.");
+                    case "InvalidBucketName":
+                        return Make("InvalidBucketName", FailureKind.InvalidArgument, $"'{bucket}' is not a valid bucket name: {se.Message}");
+                    case "SlowDown":
+                        return Make("SlowDown", FailureKind.Timeout, $"S3 kept throttling{op} after retries. Lower -Concurrency and run again; the run resumes where it stopped.");
+                    case "BadDigest":
+                    case "InvalidDigest":
+                    case "XAmzContentSHA256Mismatch":
+                        return Make("IntegrityCheckFailed", FailureKind.Integrity, $"S3 rejected the bytes of {target}: the checksum did not match what was sent. Run again; nothing was stored.");
+                }
+                if (IsNotImplemented(se))
+                    return Make("NotSupported", FailureKind.NotSupported, $"This endpoint does not support {operation ?? "that call"}.");
+                if (status == 403)
+                    return Make("AccessDenied", FailureKind.PermissionDenied,
+                        $"Access denied to {target}{op}. The credentials in use lack that permission; see New-MediaIamPolicy for what the app needs.");
+                if (status == 404)
+                    return key == null
+                        ? Make("BucketNotFound", FailureKind.NotFound, $"Bucket '{bucket}' was not found. Check -BucketName or create it with Initialize-MediaBucket.")
+                        : Make("ObjectNotFound", FailureKind.NotFound, $"Object {target} does not exist.");
+                if (status == 301)
+                    return Make("WrongRegion", FailureKind.WrongRegion,
+                        $"Bucket '{bucket}' is in another region{RegionHint(se)}. Pass -Region with the bucket's region (or set AWS_S3_REGION_NAME).");
+                return Make("S3Error", status >= 500 ? FailureKind.Connection : FailureKind.Unknown,
+                    $"S3 answered {status} {code}{op} for {target}: {se.Message}");
+            }
+
+            if (ex is AmazonClientException ace && ace.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0)
+                return NoCredentials(ex);
+            if (ex is HttpRequestException || ex is WebException || ex is SocketException || ex is IOException
+                || ex.InnerException is SocketException || ex.InnerException is HttpRequestException)
+                return new MediaOpsException("EndpointUnreachable", FailureKind.Connection,
+                    $"Could not reach S3{op} for {target}: {ex.Message}. Check -EndpointUrl / AWS_S3_ENDPOINT_URL, proxy and network, then run again.", target, ex);
+            if (ex is TimeoutException || ex is TaskCanceledException)
+                return new MediaOpsException("Timeout", FailureKind.Timeout, $"S3 did not answer in time{op} for {target}. Run again; nothing partial was kept.", target, ex);
+            return ex;
+        }
+
+        public static MediaOpsException NoCredentials(Exception inner = null) =>
+            new MediaOpsException("NoCredentials", FailureKind.NoCredentials,
+                "No AWS credentials were found. Pass -Credential (user = access key id, password = secret), -ProfileName, " +
+                "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available.", null, inner);
+
+        private static string RegionHint(AmazonServiceException se)
+        {
+            var region = RegionFromError(se);
+            return region == null ? "" : $" (the bucket is in '{region}')";
+        }
+
+        /// <summary>Best-effort region named by S3 in a redirect or malformed-authorization error.</summary>
+        public static string RegionFromError(Exception ex)
+        {
+            if (!(Unwrap(ex) is AmazonServiceException se)) return null;
+            var m = System.Text.RegularExpressions.Regex.Match(se.Message ?? "", "expecting '([a-z0-9-]+)'");
+            if (m.Success) return m.Groups[1].Value;
+            m = System.Text.RegularExpressions.Regex.Match(se.Message ?? "", @"\b([a-z]{2}(-gov)?-[a-z]+-\d)\b");
+            return m.Success ? m.Groups[1].Value : null;
+        }
+
+        internal static Exception Unwrap(Exception ex)
+        {
+            while (ex is AggregateException ae && ae.InnerExceptions.Count == 1) ex = ae.InnerException;
+            return ex;
+        }
+    }
+}

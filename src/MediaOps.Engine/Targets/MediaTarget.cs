@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace MediaOps
+{
+    /// <summary>
+    /// A resolved bucket + prefix + connection settings. Values come from explicit options first,
+    /// then django-storages' own environment variables, so a runbook run with the app's
+    /// environment needs no parameters.
+    /// </summary>
+    public sealed class MediaTarget
+    {
+        public const string DefaultPrefix = "media/";
+        public const string EnvBucket = "AWS_STORAGE_BUCKET_NAME";
+        public const string EnvLocation = "AWS_LOCATION";
+        public const string EnvRegion = "AWS_S3_REGION_NAME";
+        public const string EnvEndpoint = "AWS_S3_ENDPOINT_URL";
+
+        private readonly List<string> _notes = new List<string>();
+
+        private MediaTarget() { }
+
+        public string BucketName { get; private set; }
+        /// <summary>Normalised: no leading '/', exactly one trailing '/', or empty for the whole bucket.</summary>
+        public string Prefix { get; private set; }
+        /// <summary>Region named by parameter or environment; null means "ask the SDK chain".</summary>
+        public string Region { get; private set; }
+        public string EndpointUrl { get; private set; }
+        public string ProfileName { get; private set; }
+        internal string AccessKeyId { get; private set; }
+        internal string SecretAccessKey { get; private set; }
+        internal string SessionToken { get; private set; }
+        public bool HasExplicitKeys => !string.IsNullOrEmpty(AccessKeyId);
+        /// <summary>True when talking to an S3-compatible endpoint rather than AWS itself.</summary>
+        public bool IsCustomEndpoint => !string.IsNullOrEmpty(EndpointUrl);
+
+        /// <summary>Where each value came from, for verbose output. Never contains a secret.</summary>
+        public IReadOnlyList<string> Notes => _notes;
+
+        /// <summary><c>s3://bucket/prefix/</c></summary>
+        public string Uri => $"s3://{BucketName}/{Prefix}";
+
+        public override string ToString() => Uri;
+
+        /// <summary>The key django-storages uses for a FileField name: <c>&lt;prefix&gt;&lt;name&gt;</c>.</summary>
+        public string KeyFor(string djangoName) => Prefix + NormalizeName(djangoName);
+
+        /// <summary>The Django name for a key under the prefix, or null when the key is outside it.</summary>
+        public string NameFor(string key) =>
+            key != null && key.StartsWith(Prefix, StringComparison.Ordinal) ? key.Substring(Prefix.Length) : null;
+
+        /// <summary>Resolve options against the environment. Throws InvalidArgument for a bad bucket name or endpoint.</summary>
+        public static MediaTarget Resolve(MediaTargetOptions options, Func<string, string> environment = null, bool requireBucket = true)
+        {
+            options = options ?? new MediaTargetOptions();
+            environment = environment ?? Environment.GetEnvironmentVariable;
+            var t = new MediaTarget();
+
+            t.BucketName = Pick(t, "bucket", options.BucketName, "-BucketName", environment(EnvBucket), EnvBucket, null);
+            if (string.IsNullOrEmpty(t.BucketName))
+            {
+                if (requireBucket)
+                    throw new MediaOpsException("BucketNameMissing", FailureKind.InvalidArgument,
+                        $"No bucket given. Pass -BucketName or set {EnvBucket} (the same variable django-storages reads).");
+            }
+            else
+            {
+                var problem = BucketNameRules.Check(t.BucketName);
+                if (problem != null)
+                    throw new MediaOpsException("InvalidBucketName", FailureKind.InvalidArgument,
+                        $"'{t.BucketName}' is not a valid S3 bucket name: {problem}.", t.BucketName);
+            }
+
+            var prefix = options.Prefix;
+            if (prefix != null) t._notes.Add($"prefix '{prefix}' from -Prefix");
+            else if (environment(EnvLocation) is string loc)
+            {
+                prefix = loc;
+                t._notes.Add($"prefix '{loc}' from {EnvLocation}");
+            }
+            else
+            {
+                prefix = DefaultPrefix;
+                t._notes.Add($"prefix '{DefaultPrefix}' (default; set -Prefix or {EnvLocation} to change)");
+            }
+            t.Prefix = NormalizePrefix(prefix);
+
+            t.Region = Pick(t, "region", options.Region, "-Region", environment(EnvRegion), EnvRegion, null);
+            t.EndpointUrl = Pick(t, "endpoint", options.EndpointUrl, "-EndpointUrl", environment(EnvEndpoint), EnvEndpoint, null);
+            if (t.EndpointUrl != null)
+            {
+                if (!System.Uri.TryCreate(t.EndpointUrl, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
+                    throw new MediaOpsException("InvalidEndpointUrl", FailureKind.InvalidArgument,
+                        $"'{t.EndpointUrl}' is not an http(s) URL. Pass -EndpointUrl like https://s3.example.com or http://127.0.0.1:9000.");
+                t.EndpointUrl = t.EndpointUrl.TrimEnd('/');
+            }
+            t.ProfileName = string.IsNullOrEmpty(options.ProfileName) ? null : options.ProfileName;
+            if (!string.IsNullOrEmpty(options.AccessKeyId))
+            {
+                if (string.IsNullOrEmpty(options.SecretAccessKey))
+                    throw new MediaOpsException("SecretMissing", FailureKind.InvalidArgument,
+                        "-Credential has an access key id but no secret. Use Get-Credential with the access key id as user name and the secret as password.");
+                t.AccessKeyId = options.AccessKeyId.Trim();
+                t.SecretAccessKey = options.SecretAccessKey;
+                t.SessionToken = string.IsNullOrEmpty(options.SessionToken) ? null : options.SessionToken;
+            }
+            return t;
+        }
+
+        /// <summary>A copy aimed at another bucket and/or prefix with the same connection settings.</summary>
+        public MediaTarget With(string bucketName = null, string prefix = null)
+        {
+            var copy = (MediaTarget)MemberwiseClone();
+            if (bucketName != null) copy.BucketName = bucketName;
+            if (prefix != null) copy.Prefix = NormalizePrefix(prefix);
+            return copy;
+        }
+
+        /// <summary>No leading '/', exactly one trailing '/'; empty stays empty (whole bucket).</summary>
+        public static string NormalizePrefix(string prefix)
+        {
+            if (string.IsNullOrEmpty(prefix)) return "";
+            var p = prefix.Replace('\\', '/').Trim('/');
+            return p.Length == 0 ? "" : p + "/";
+        }
+
+        /// <summary>Django names use '/' and never start with one (django-storages strips it).</summary>
+        public static string NormalizeName(string name)
+        {
+            if (name == null) return "";
+            return name.Replace('\\', '/').TrimStart('/');
+        }
+
+        private static string Pick(MediaTarget t, string what, string explicitValue, string explicitName, string envValue, string envName, string fallback)
+        {
+            if (!string.IsNullOrEmpty(explicitValue))
+            {
+                t._notes.Add($"{what} '{explicitValue}' from {explicitName}");
+                return explicitValue;
+            }
+            if (!string.IsNullOrEmpty(envValue))
+            {
+                t._notes.Add($"{what} '{envValue}' from {envName}");
+                return envValue;
+            }
+            return fallback;
+        }
+
+        internal static int Utf8Length(string s) => Encoding.UTF8.GetByteCount(s);
+    }
+}

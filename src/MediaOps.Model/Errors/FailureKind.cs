@@ -1,0 +1,20 @@
+namespace MediaOps
+{
+    /// <summary>Why an operation could not proceed. Cmdlets map these to PowerShell's ErrorCategory.</summary>
+    public enum FailureKind
+    {
+        Unknown = 0,
+        InvalidArgument,
+        NotFound,
+        PermissionDenied,
+        Authentication,
+        NoCredentials,
+        WrongRegion,
+        NotSupported,
+        Connection,
+        Conflict,
+        Integrity,
+        Timeout,
+        Cancelled,
+    }
+}

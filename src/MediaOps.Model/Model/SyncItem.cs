@@ -1,0 +1,15 @@
+namespace MediaOps
+{
+    /// <summary>One file's part in a sync: what was (or would be) done and how it went.</summary>
+    public sealed class SyncItem
+    {
+        public string Key { get; internal set; }
+        public string RelativePath { get; internal set; }
+        public SyncAction Action { get; internal set; }
+        public SyncItemStatus Status { get; internal set; }
+        public long Length { get; internal set; }
+        public string Error { get; internal set; }
+
+        public override string ToString() => $"{Action} {Key} {Status}";
+    }
+}

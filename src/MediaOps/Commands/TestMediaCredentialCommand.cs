@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using MediaOps.Credentials;
+
+namespace MediaOps.Commands
+{
+    /// <summary>Who am I: identity, root or not, long-lived key or role, and where the credentials came from.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MediaCredential")]
+    [OutputType(typeof(CheckResult))]
+    public sealed class TestMediaCredentialCommand : MediaTargetCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var target = ResolveTarget(requireBucket: false);
+            try
+            {
+                var rows = Await(ct => new CredentialInspector(Clients).InspectAsync(target, ct));
+                foreach (var row in rows) WriteObject(row);
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.BucketName == null ? "credentials" : target.Uri);
+            }
+        }
+    }
+}

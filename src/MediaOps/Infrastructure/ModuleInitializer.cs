@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace MediaOps.Commands
+{
+    /// <summary>
+    /// Keeps MediaOps' AWSSDK apart from any other AWSSDK in the session (AWS.Tools pins one per major).
+    /// PowerShell 7: the engine and AWSSDK load in their own AssemblyLoadContext (MediaOps.Isolation.dll).
+    /// Windows PowerShell 5.1 has no load contexts: dependencies resolve from the Dependencies folder,
+    /// and a session that already loaded another AWSSDK.Core version must be restarted (documented limit).
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    {
+        private static readonly string ModuleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location);
+        internal static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, "Dependencies");
+        private static bool _registered;
+
+        public void OnImport() => EnsureRegistered();
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            // The load context stays: assemblies cannot be unloaded from a non-collectible context,
+            // and a re-import must find the same engine types.
+        }
+
+        internal static void EnsureRegistered()
+        {
+            if (_registered) return;
+            _registered = true;
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencies;
+                return;
+            }
+            var bridge = Assembly.LoadFrom(Path.Combine(ModuleDirectory, "MediaOps.Isolation.dll"));
+            bridge.GetType("MediaOps.Isolation.EngineLoadContext", throwOnError: true)
+                  .GetMethod("Register", BindingFlags.Public | BindingFlags.Static)
+                  .Invoke(null, new object[] { ModuleDirectory, DependencyDirectory });
+        }
+
+        private static Assembly ResolveFromDependencies(object sender, ResolveEventArgs args)
+        {
+            var name = new AssemblyName(args.Name).Name;
+            foreach (var directory in new[] { ModuleDirectory, DependencyDirectory })
+            {
+                var path = Path.Combine(directory, name + ".dll");
+                if (File.Exists(path)) return Assembly.LoadFrom(path);
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+# Test harness for the Pester tier: moto on a free loopback port, unique bucket names,
+# the aws CLI pointed at moto, throwaway media trees. Nothing here ships in the module.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:Launcher = Join-Path $script:RepoRoot 'tests/tools/moto_launcher.py'
+
+function Invoke-FreshPwsh {
+    <# Runs a new pwsh process like this one (installed pwsh, or the .NET tool's pwsh.dll). #>
+    $self = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { & $self (Join-Path $PSHOME 'pwsh.dll') @args }
+    else { & $self @args }
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Start-MotoServer {
+    <#
+    .SYNOPSIS
+        Starts moto on a free 127.0.0.1 port and waits until it answers. Returns an object with
+        Endpoint, Port, Process. -IamAuthAfter N enables IAM policy enforcement after N free calls.
+    #>
+    [CmdletBinding()]
+    param([int] $IamAuthAfter = -1)
+    $port = Get-FreeTcpPort
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
+    foreach ($a in @($script:Launcher, '--port', "$port")) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    if ($IamAuthAfter -ge 0) { $psi.Environment['INITIAL_NO_AUTH_ACTION_COUNT'] = "$IamAuthAfter" }
+    else { [void]$psi.Environment.Remove('INITIAL_NO_AUTH_ACTION_COUNT') }
+    $proc = [System.Diagnostics.Process]::Start($psi)
+    # Drain moto's request log so its pipe never fills and blocks the server.
+    $proc.BeginErrorReadLine()
+    $proc.BeginOutputReadLine()
+    $endpoint = "http://127.0.0.1:$port"
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($proc.HasExited) { throw "moto exited early with code $($proc.ExitCode)" }
+        try {
+            $null = Invoke-WebRequest -Uri "$endpoint/moto-api/" -TimeoutSec 2 -UseBasicParsing
+            return [pscustomobject]@{ Endpoint = $endpoint; Port = $port; Process = $proc }
+        } catch { Start-Sleep -Milliseconds 200 }
+    }
+    $proc.Kill()
+    throw "moto did not start on $endpoint within 30 s"
+}
+
+function Stop-MotoServer {
+    param([Parameter(ValueFromPipeline)] $Server)
+    process {
+        if ($Server -and $Server.Process -and -not $Server.Process.HasExited) {
+            $Server.Process.Kill($true)
+            $Server.Process.WaitForExit(5000) | Out-Null
+        }
+    }
+}
+
+function Get-TestEndpoint {
+    <#
+    .SYNOPSIS
+        The shared moto that .ci/run (or build.ps1) started, or a new one for this file.
+        Returns @{ Endpoint; Owned } — stop it with Stop-MotoServer when Owned.
+    #>
+    if ($env:MEDIAOPS_TEST_ENDPOINT) {
+        return [pscustomobject]@{ Endpoint = $env:MEDIAOPS_TEST_ENDPOINT; Process = $null; Owned = $false }
+    }
+    $server = Start-MotoServer
+    $server | Add-Member -NotePropertyName Owned -NotePropertyValue $true
+    return $server
+}
+
+function Set-TestAwsEnvironment {
+    <# Fake, non-root keys for the non-IAM moto, and no region/bucket leaking from the host. #>
+    param([string] $Endpoint)
+    $env:AWS_ACCESS_KEY_ID = 'AKIAMEDIAOPSTEST0001'
+    $env:AWS_SECRET_ACCESS_KEY = 'mediaops-test-secret-not-real'
+    Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE, Env:AWS_STORAGE_BUCKET_NAME, Env:AWS_LOCATION, Env:AWS_S3_REGION_NAME -ErrorAction SilentlyContinue
+    $env:AWS_DEFAULT_REGION = 'us-east-1'
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    if ($Endpoint) { $env:AWS_S3_ENDPOINT_URL = $Endpoint }
+}
+
+function New-TestBucketName {
+    param([string] $Stem = 'mo')
+    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 12)
+    return "$Stem-$suffix".ToLowerInvariant()
+}
+
+function Invoke-AwsCli {
+    <# The aws CLI against moto; returns parsed JSON when the output is JSON, else text. Throws on failure. #>
+    param(
+        [Parameter(Mandatory)] [string] $Endpoint,
+        [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Arguments
+    )
+    $out = & aws --endpoint-url $Endpoint --region us-east-1 @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "aws $($Arguments -join ' ') failed: $out" }
+    $text = ($out | Out-String).Trim()
+    if ($text.StartsWith('{') -or $text.StartsWith('[')) { return $text | ConvertFrom-Json }
+    return $text
+}
+
+function New-TestMediaTree {
+    <# A throwaway MEDIA_ROOT with the given relative paths (hashtable path → content string or byte[]). #>
+    param([Parameter(Mandatory)] [hashtable] $Files, [string] $Root)
+    if (-not $Root) { $Root = Join-Path ([System.IO.Path]::GetTempPath()) ("media-" + [guid]::NewGuid().ToString('N')) }
+    foreach ($rel in $Files.Keys) {
+        $full = Join-Path $Root $rel
+        New-Item -ItemType Directory -Path (Split-Path $full -Parent) -Force | Out-Null
+        $content = $Files[$rel]
+        if ($content -is [byte[]]) { [System.IO.File]::WriteAllBytes($full, $content) }
+        else { [System.IO.File]::WriteAllText($full, [string]$content) }
+    }
+    return $Root
+}
+
+Export-ModuleMember -Function Invoke-FreshPwsh, Get-FreeTcpPort, Start-MotoServer, Stop-MotoServer, Get-TestEndpoint, Set-TestAwsEnvironment,
+    New-TestBucketName, Invoke-AwsCli, New-TestMediaTree
