@@ -19,7 +19,7 @@ namespace MediaOps.Engine.Tests
 
         public MotoServer() : this(iamAuthAfter: -1, reuseShared: true) { }
 
-        private MotoServer(int iamAuthAfter, bool reuseShared)
+        private MotoServer(int iamAuthAfter, bool reuseShared, params string[] launcherArgs)
         {
             var shared = Environment.GetEnvironmentVariable("MEDIAOPS_TEST_ENDPOINT");
             if (reuseShared && iamAuthAfter < 0 && !string.IsNullOrEmpty(shared))
@@ -37,6 +37,7 @@ namespace MediaOps.Engine.Tests
             psi.ArgumentList.Add(Path.Combine(RepoRoot, "tests", "tools", "moto_launcher.py"));
             psi.ArgumentList.Add("--port");
             psi.ArgumentList.Add(port.ToString());
+            foreach (var arg in launcherArgs) psi.ArgumentList.Add(arg);
             if (iamAuthAfter >= 0) psi.Environment["INITIAL_NO_AUTH_ACTION_COUNT"] = iamAuthAfter.ToString();
             else psi.Environment.Remove("INITIAL_NO_AUTH_ACTION_COUNT");
             _process = Process.Start(psi);
@@ -61,6 +62,14 @@ namespace MediaOps.Engine.Tests
 
         /// <summary>A private moto that enforces IAM after <paramref name="freeCalls"/> unauthenticated calls.</summary>
         public static MotoServer StartWithIam(int freeCalls) => new MotoServer(freeCalls, reuseShared: false);
+
+        /// <summary>
+        /// A private moto in IAM setup mode: calls are free until <see cref="MotoIam.EnableEnforcement"/>.
+        /// By default the launcher emulates AWS's s3:prefix conditions, which moto ignores (see MotoIam).
+        /// </summary>
+        public static MotoServer StartIamSetup(bool emulateS3PrefixCondition = true) =>
+            new MotoServer(1_000_000_000, reuseShared: false,
+                emulateS3PrefixCondition ? new[] { "--emulate-s3-prefix-condition" } : Array.Empty<string>());
 
         /// <summary>A private moto, never the shared one (for tests that need an empty server).</summary>
         public static MotoServer StartPrivate() => new MotoServer(-1, reuseShared: false);

@@ -22,12 +22,13 @@ function Start-MotoServer {
     .SYNOPSIS
         Starts moto on a free 127.0.0.1 port and waits until it answers. Returns an object with
         Endpoint, Port, Process. -IamAuthAfter N enables IAM policy enforcement after N free calls.
+        -LauncherArgument passes options to tests/tools/moto_launcher.py (e.g. --emulate-s3-prefix-condition).
     #>
     [CmdletBinding()]
-    param([int] $IamAuthAfter = -1)
+    param([int] $IamAuthAfter = -1, [string[]] $LauncherArgument = @())
     $port = Get-FreeTcpPort
     $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
-    foreach ($a in @($script:Launcher, '--port', "$port")) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($script:Launcher, '--port', "$port") + $LauncherArgument) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
