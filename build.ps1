@@ -67,6 +67,9 @@ function Invoke-Build {
     if (Test-Path $helpGenerator) {
         & $helpGenerator -DocsPath (Join-Path $Root 'docs/cmdlets') -OutputPath (Join-Path $ModuleOut 'en-US/MediaOps.dll-Help.xml')
     }
+    foreach ($topic in Get-ChildItem (Join-Path $Root 'docs') -Filter 'about_*.help.txt') {
+        Copy-Item $topic.FullName (New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force)
+    }
     Write-Host "Built MediaOps $Version into $ModuleOut" -ForegroundColor Green
 }
 
