@@ -41,15 +41,31 @@ namespace MediaOps.Commands
                   .Invoke(null, new object[] { ModuleDirectory, DependencyDirectory });
         }
 
+        // Windows PowerShell 5.1 only. The event fires for every module's failed binds, so answer only
+        // requests our copy really satisfies: another module asking for AWSSDK.Core 3.3.0.0 (AWS.Tools 4)
+        // must not be handed our 4.0.0.0 and break it.
         private static Assembly ResolveFromDependencies(object sender, ResolveEventArgs args)
         {
-            var name = new AssemblyName(args.Name).Name;
+            var requested = new AssemblyName(args.Name);
             foreach (var directory in new[] { ModuleDirectory, DependencyDirectory })
             {
-                var path = Path.Combine(directory, name + ".dll");
-                if (File.Exists(path)) return Assembly.LoadFrom(path);
+                var path = Path.Combine(directory, requested.Name + ".dll");
+                if (File.Exists(path) && Satisfies(requested, AssemblyName.GetAssemblyName(path))) return Assembly.LoadFrom(path);
             }
             return null;
+        }
+
+        /// <summary>
+        /// Our file can stand in for the requested assembly: same name and at least the requested version
+        /// (the binding redirect an app.config would declare, e.g. System.Text.Json 6.0 → 8.0). AWSSDK
+        /// assembly versions are fixed per SDK major (3.3.0.0, 4.0.0.0), so there the major must match too.
+        /// </summary>
+        internal static bool Satisfies(AssemblyName requested, AssemblyName candidate)
+        {
+            if (!string.Equals(requested.Name, candidate.Name, StringComparison.OrdinalIgnoreCase)) return false;
+            if (requested.Version == null) return true;
+            if (candidate.Version == null || candidate.Version < requested.Version) return false;
+            return !requested.Name.StartsWith("AWSSDK.", StringComparison.OrdinalIgnoreCase) || candidate.Version.Major == requested.Version.Major;
         }
     }
 }

@@ -1,0 +1,203 @@
+#requires -Modules Pester
+# The module's public contract, checked on the BUILT module and data-driven over the exported cmdlets,
+# so a new cmdlet is held to it the moment it is exported: help with examples, [OutputType] with a
+# table view, approved verb, sealed class, ShouldProcess where it changes state, the target parameters
+# where it talks to S3, and no AWSSDK type anywhere a script can see.
+
+BeforeDiscovery {
+    $module = Import-Module $env:MEDIAOPS_MODULE_PATH -PassThru -Force
+    # Cmdlets that do not change anything (or only locally read) and talk to no S3 endpoint.
+    $localOnly = 'New-MediaIamPolicy', 'New-MediaDjangoSettings', 'Get-MediaInventory'
+    # Write probes, objects or buckets: must honour -WhatIf/-Confirm.
+    $stateVerbs = 'Initialize', 'Sync', 'Invoke', 'Set', 'Remove', 'Add', 'Clear', 'Install', 'Publish', 'Update', 'Reset', 'Restore', 'Write'
+    $writesProbes = 'Test-MediaAccess'
+    $Cmdlets = foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
+        @{
+            Name          = $command.Name
+            TalksToS3     = $command.Name -notin $localOnly
+            ChangesState  = $command.Verb -in $stateVerbs -or $command.Name -in $writesProbes
+        }
+    }
+    # DESIGN.md's output types, plus every type a cmdlet declares that scripts receive as objects.
+    $designTypes = 'CheckResult', 'LocalMediaFile', 'MediaInventorySummary', 'MediaDifference', 'SyncItem', 'SyncResult', 'ObjectCheck', 'MediaUrl' |
+        ForEach-Object { "MediaOps.$_" }
+    $declared = $module.ExportedCmdlets.Values.OutputType.Type | Where-Object { $_ -and -not $_.IsPrimitive -and $_ -ne [string] } | ForEach-Object FullName
+    $OutputTypes = @($designTypes) + @($declared) | Sort-Object -Unique | ForEach-Object { @{ TypeName = $_ } }
+}
+
+BeforeAll {
+    $script:Module = Import-Module $env:MEDIAOPS_MODULE_PATH -PassThru -Force
+    $script:Manifest = Import-PowerShellDataFile (Join-Path $env:MEDIAOPS_MODULE_PATH 'MediaOps.psd1')
+    $script:CmdletAssembly = [System.Reflection.Assembly]::LoadFrom((Join-Path $Module.ModuleBase 'MediaOps.dll'))
+    $script:CmdletClasses = @($CmdletAssembly.GetExportedTypes() | Where-Object {
+            $_.IsSubclassOf([System.Management.Automation.Cmdlet]) -and -not $_.IsAbstract -and
+            $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)
+        })
+    $script:ClassNames = @($CmdletClasses | ForEach-Object {
+            $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+            "$($a.VerbName)-$($a.NounName)"
+        })
+    $script:CommonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
+    [xml] $script:Formats = Get-Content -Raw (Join-Path $Module.ModuleBase 'MediaOps.Format.ps1xml')
+
+    # Manifest names whose cmdlet is still being written on another branch. Remove a name when its
+    # cmdlet lands; main must end with this list empty (all 13 DESIGN.md cmdlets implemented).
+    $script:PendingCmdlets = @(
+        'Initialize-MediaBucket', 'Test-MediaBucket', 'Test-MediaAccess', 'New-MediaIamPolicy', 'New-MediaDjangoSettings',
+        'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3', 'Test-MediaObject',
+        'Invoke-MediaSmokeTest', 'Get-MediaUrl'
+    )
+
+    # Every type a parameter or output exposes, looking through arrays, nullables and generics.
+    function Get-ExposedType([type] $Type) {
+        if (-not $Type) { return }
+        $Type
+        if ($Type.HasElementType) { Get-ExposedType $Type.GetElementType() }
+        if ($Type.IsGenericType) { foreach ($t in $Type.GetGenericArguments()) { Get-ExposedType $t } }
+    }
+}
+
+Describe 'Manifest and cmdlet assembly' {
+    It 'lists every cmdlet class of MediaOps.dll in CmdletsToExport, and exports exactly those' {
+        $ClassNames | Should -Not -BeNullOrEmpty
+        foreach ($name in $ClassNames) { $Manifest.CmdletsToExport | Should -Contain $name -Because "$name is a cmdlet class in MediaOps.dll" }
+        @($Module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($ClassNames | Sort-Object)
+    }
+
+    It 'has a cmdlet class for every name in CmdletsToExport (except those still pending)' {
+        $missing = @($Manifest.CmdletsToExport | Where-Object { $_ -notin $ClassNames })
+        if ($missing) { Write-Host "    not implemented yet: $($missing -join ', ')" -ForegroundColor DarkYellow }
+        @($missing | Where-Object { $_ -notin $PendingCmdlets }) | Should -BeNullOrEmpty -Because 'every cmdlet the manifest exports must exist in MediaOps.dll'
+    }
+
+    It 'MediaOps.dll references no AWSSDK assembly' {
+        $references = $CmdletAssembly.GetReferencedAssemblies().Name
+        $references | Should -Contain 'MediaOps.Model'
+        @($references | Where-Object { $_ -like 'AWSSDK*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'ships, for Windows PowerShell 5.1, a file that satisfies every reference between its assemblies' {
+        # 5.1 has no load contexts: ModuleInitializer's AssemblyResolve handler binds these references,
+        # answering only when ModuleInitializer.Satisfies(requested, shipped) (see docs/compatibility.md).
+        $satisfies = [MediaOps.Commands.ModuleInitializer].GetMethod('Satisfies', [System.Reflection.BindingFlags]'NonPublic, Static')
+        $files = Get-ChildItem (Join-Path $Module.ModuleBase '*.dll'), (Join-Path $Module.ModuleBase 'Dependencies/*.dll')
+        $shipped = @{}
+        foreach ($f in $files) { $shipped[$f.BaseName] = [System.Reflection.AssemblyName]::GetAssemblyName($f.FullName) }
+        $checked = 0
+        foreach ($f in $files) {
+            $pe = [System.Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($f.FullName))
+            try {
+                $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                foreach ($handle in $metadata.AssemblyReferences) {
+                    $reference = $metadata.GetAssemblyReference($handle)
+                    $name = $metadata.GetString($reference.Name)
+                    if (-not $shipped.ContainsKey($name)) { continue } # the framework's (netstandard, mscorlib...)
+                    $requested = [System.Reflection.AssemblyName]::new("$name, Version=$($reference.Version)")
+                    $satisfies.Invoke($null, @($requested, $shipped[$name])) | Should -BeTrue -Because "$($f.Name) needs $requested and ships $($shipped[$name])"
+                    $checked++
+                }
+            }
+            finally { $pe.Dispose() }
+        }
+        $checked | Should -BeGreaterThan 10
+        # ...and it never hands our AWSSDK to another module (AWS.Tools 4 binds AWSSDK.Core 3.3.0.0).
+        $satisfies.Invoke($null, @([System.Reflection.AssemblyName]::new('AWSSDK.Core, Version=3.3.0.0'), $shipped['AWSSDK.Core'])) | Should -BeFalse
+    }
+
+    It 'ships the help file and the about_MediaOps topic' {
+        Join-Path $Module.ModuleBase 'en-US/MediaOps.dll-Help.xml' | Should -Exist
+        (Get-Help about_MediaOps | Out-String) | Should -Match 'AWS_STORAGE_BUCKET_NAME'
+    }
+}
+
+Describe 'Output type <TypeName>' -ForEach $OutputTypes {
+    It 'is a sealed public class from MediaOps.Model' {
+        $type = $TypeName -as [type]
+        $type | Should -Not -BeNullOrEmpty -Because "scripts must be able to write [$TypeName]"
+        $type.IsSealed | Should -BeTrue
+        $type.Assembly.GetName().Name | Should -Be 'MediaOps.Model'
+    }
+
+    It 'has a default table view in MediaOps.Format.ps1xml' {
+        $views = @($Formats.Configuration.ViewDefinitions.View | Where-Object { $_.ViewSelectedBy.TypeName -eq $TypeName -and $_.TableControl })
+        $views | Should -Not -BeNullOrEmpty -Because "every output type needs a <View> with a <TableControl> for $TypeName"
+        $columns = @($views[0].TableControl.TableHeaders.TableColumnHeader).Count
+        $columns | Should -BeGreaterOrEqual 3
+        $columns | Should -BeLessOrEqual 7
+    }
+}
+
+Describe '<Name>' -ForEach $Cmdlets {
+    BeforeAll {
+        $script:Command = Get-Command $Name -Module MediaOps
+        $script:Parameters = @($Command.Parameters.Values | Where-Object Name -NotIn $CommonParameters)
+        $script:Help = Get-Help $Name -Full
+    }
+
+    It 'is a sealed class' {
+        $Command.ImplementingType.IsSealed | Should -BeTrue
+    }
+
+    It 'uses an approved verb' {
+        (Get-Verb).Verb | Should -Contain $Command.Verb
+    }
+
+    It 'declares [OutputType]' {
+        @($Command.OutputType) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'exposes no Amazon.* or engine type in parameters or output' {
+        $exposed = @($Parameters.ParameterType) + @($Command.OutputType.Type) | ForEach-Object { Get-ExposedType $_ }
+        foreach ($type in $exposed) {
+            $type.FullName | Should -Not -BeLike 'Amazon.*'
+            $type.Assembly.GetName().Name | Should -Not -BeLike 'AWSSDK*'
+            $type.Assembly.GetName().Name | Should -Not -Be 'MediaOps.Engine' -Because 'engine types live in the isolated load context, where scripts cannot name them'
+        }
+    }
+
+    It 'has help with a synopsis and a description' {
+        $Help.Synopsis | Should -Not -BeNullOrEmpty
+        $Help.Synopsis | Should -Not -Match "^\s*$([regex]::Escape($Name))\s+\[" -Because 'a synopsis that is the syntax line means no help was found'
+        ($Help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows at least two examples with code in Get-Help -Examples' {
+        $examples = @((Get-Help $Name -Examples).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $examples) { $example.code | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'describes every parameter, with the metadata of the code' {
+        @($Help.parameters.parameter.name | Sort-Object) | Should -Be @($Parameters.Name | Sort-Object)
+        foreach ($p in $Parameters) {
+            $doc = Get-Help $Name -Parameter $p.Name
+            ($doc.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs '### -$($p.Name)' in docs/cmdlets/$Name.md"
+            $mandatory = @($p.ParameterSets.Values | Where-Object { -not $_.IsMandatory }).Count -eq 0
+            $doc.required | Should -Be "$mandatory".ToLowerInvariant() -Because "-$($p.Name)'s help must match the code"
+        }
+    }
+
+    It 'has one syntax block per parameter set' {
+        @($Help.syntax.syntaxItem).Count | Should -Be @($Command.ParameterSets).Count
+    }
+
+    if ($ChangesState) {
+        It 'supports -WhatIf and -Confirm (it changes state)' {
+            $attribute = $Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+            $attribute.SupportsShouldProcess | Should -BeTrue
+            $Command.Parameters.Keys | Should -Contain 'WhatIf'
+        }
+    }
+
+    if ($TalksToS3) {
+        It 'takes the target parameters (it talks to S3)' {
+            foreach ($name in 'BucketName', 'Prefix', 'Region', 'EndpointUrl', 'ProfileName') {
+                $Command.Parameters.Keys | Should -Contain $name
+                $Command.Parameters[$name].ParameterType | Should -Be ([string])
+            }
+            $Command.Parameters['Credential'].ParameterType | Should -Be ([pscredential])
+            $Command.Parameters['Prefix'].Aliases | Should -Contain 'KeyPrefix'
+            $Command.Parameters['Prefix'].Aliases | Should -Contain 'Location'
+        }
+    }
+}
