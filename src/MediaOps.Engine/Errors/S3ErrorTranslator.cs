@@ -123,6 +123,12 @@ namespace MediaOps.Aws
             if (!(Unwrap(ex) is AmazonServiceException se)) return null;
             var m = System.Text.RegularExpressions.Regex.Match(se.Message ?? "", "expecting '([a-z0-9-]+)'");
             if (m.Success) return m.Groups[1].Value;
+            // PermanentRedirect / AuthorizationHeaderMalformed bodies carry <Region> (or an <Endpoint> naming it).
+            var body = (se as AmazonS3Exception)?.ResponseBody ?? "";
+            m = System.Text.RegularExpressions.Regex.Match(body, "<Region>([a-z0-9-]+)</Region>");
+            if (m.Success) return m.Groups[1].Value;
+            m = System.Text.RegularExpressions.Regex.Match(body, @"<Endpoint>[^<]*s3[.-]([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws");
+            if (m.Success) return m.Groups[1].Value;
             m = System.Text.RegularExpressions.Regex.Match(se.Message ?? "", @"\b([a-z]{2}(-gov)?-[a-z]+-\d)\b");
             return m.Success ? m.Groups[1].Value : null;
         }

@@ -1,0 +1,60 @@
+using System.Linq;
+using System.Management.Automation;
+using MediaOps.Buckets;
+
+namespace MediaOps.Commands
+{
+    /// <summary>Verifies a media bucket against the secure baseline for the Private or Public access model.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MediaBucket")]
+    [OutputType(typeof(CheckResult))]
+    [OutputType(typeof(bool))]
+    public sealed class TestMediaBucketCommand : MediaTargetCmdlet
+    {
+        private bool _allPassed = true;
+
+        /// <summary>Private (signed URLs only, the default) or Public (anonymous read on the prefix only).</summary>
+        [Parameter]
+        public AccessModel AccessModel { get; set; } = AccessModel.Private;
+
+        /// <summary>The region the bucket must be in; defaults to the region the requests use.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ExpectedRegion { get; set; }
+
+        /// <summary>Where static files live in the same bucket; must not overlap the media prefix.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string StaticPrefix { get; set; }
+
+        /// <summary>Return one bool: $true only when no check is Fail or Error.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = ResolveTarget();
+            var options = new BucketCheckOptions { AccessModel = AccessModel, ExpectedRegion = ExpectedRegion, StaticPrefix = StaticPrefix };
+            try
+            {
+                var rows = Await(ct => new BucketInspector(Clients).InspectAsync(target, options, ct));
+                if (rows.Any(r => !r.IsSuccess)) _allPassed = false;
+                if (!Quiet) foreach (var row in rows) WriteObject(row);
+            }
+            catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
+            {
+                // This bucket could not be checked (e.g. wrong region with no way to find the right one); others in the pipeline still can.
+                _allPassed = false;
+                WriteMediaError(ex, target.Uri);
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (Quiet) WriteObject(_allPassed);
+        }
+    }
+}
