@@ -43,8 +43,11 @@ namespace MediaOps
 
         public override string ToString() => Uri;
 
-        /// <summary>The key django-storages uses for a FileField name: <c>&lt;prefix&gt;&lt;name&gt;</c>.</summary>
-        public string KeyFor(string djangoName) => Prefix + NormalizeName(djangoName);
+        /// <summary>
+        /// The key django-storages uses for a FileField name: <c>&lt;prefix&gt;&lt;name&gt;</c> after its own cleaning
+        /// (see <see cref="DjangoNames"/>). Throws InvalidArgument (MediaOps.SuspiciousName) for a name that leaves the prefix.
+        /// </summary>
+        public string KeyFor(string djangoName) => DjangoNames.KeyFor(Prefix, djangoName);
 
         /// <summary>The Django name for a key under the prefix, or null when the key is outside it.</summary>
         public string NameFor(string key) =>

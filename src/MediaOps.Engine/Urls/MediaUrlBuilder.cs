@@ -1,0 +1,88 @@
+using System;
+using Amazon;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace MediaOps.Urls
+{
+    /// <summary>
+    /// The URL django-storages' <c>S3Boto3Storage.url(name)</c> hands out: a SigV4 presigned GET
+    /// (AWS_QUERYSTRING_AUTH = True, AWS_QUERYSTRING_EXPIRE default 3600 s), or the same URL without the
+    /// signing parameters for public media (AWS_QUERYSTRING_AUTH = False). Path-style for custom endpoints,
+    /// as the client factory configures. Signing is local: no request is sent.
+    /// </summary>
+    public sealed class MediaUrlBuilder : IDisposable
+    {
+        /// <summary>django-storages' default AWS_QUERYSTRING_EXPIRE.</summary>
+        public const int DefaultExpiresInSeconds = 3600;
+        /// <summary>SigV4 presigned URLs are valid for at most seven days.</summary>
+        public const int MaxExpiresInSeconds = 604800;
+
+        private readonly IAmazonS3 _s3;
+        private readonly MediaTarget _target;
+        private readonly Func<DateTime> _utcNow;
+        private readonly bool _ownsClient;
+
+        public MediaUrlBuilder(Aws.IAwsClientFactory clients, MediaTarget target)
+            : this((clients ?? throw new ArgumentNullException(nameof(clients))).CreateS3(target), target)
+        {
+            _ownsClient = true;
+        }
+
+        internal MediaUrlBuilder(IAmazonS3 s3, MediaTarget target, Func<DateTime> utcNow = null)
+        {
+            _s3 = s3 ?? throw new ArgumentNullException(nameof(s3));
+            _target = target ?? throw new ArgumentNullException(nameof(target));
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        }
+
+        /// <summary>The URL for a Django name. Throws InvalidArgument (MediaOps.SuspiciousName) when django-storages would refuse the name.</summary>
+        public MediaUrl For(string name, bool unsigned = false, int expiresInSeconds = DefaultExpiresInSeconds)
+        {
+            if (expiresInSeconds < 1 || expiresInSeconds > MaxExpiresInSeconds)
+                throw new MediaOpsException("InvalidExpiry", FailureKind.InvalidArgument,
+                    $"-ExpiresIn {expiresInSeconds} is out of range: a SigV4 presigned URL lives 1 to {MaxExpiresInSeconds} seconds (7 days).");
+            var key = _target.KeyFor(name);
+            return ForKey(name, key, unsigned, expiresInSeconds);
+        }
+
+        /// <summary>The URL for an exact key (the smoke test's probe object).</summary>
+        public MediaUrl ForKey(string name, string key, bool unsigned, int expiresInSeconds = DefaultExpiresInSeconds)
+        {
+            var now = _utcNow();
+            var expires = now.AddSeconds(expiresInSeconds);
+            var request = new GetPreSignedUrlRequest
+            {
+                BucketName = _target.BucketName,
+                Key = key,
+                Verb = HttpVerb.GET,
+                Expires = expires,
+                // The SDK defaults to https even when the endpoint is http://; follow the endpoint as boto3 does.
+                Protocol = _target.IsCustomEndpoint && _target.EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
+            };
+            string url;
+            try
+            {
+                url = _s3.GetPreSignedURL(request);
+            }
+            catch (Exception ex)
+            {
+                throw Aws.S3ErrorTranslator.Translate(ex, _target.BucketName, key, "presign s3:GetObject");
+            }
+            if (unsigned) url = StripQuery(url);
+            return new MediaUrl { Name = name, Key = key, Url = url, ExpiresUtc = unsigned ? (DateTime?)null : expires };
+        }
+
+        public void Dispose()
+        {
+            if (_ownsClient) _s3.Dispose();
+        }
+
+        /// <summary>What django-storages' _strip_signing_parameters leaves of a presigned GET without extra parameters.</summary>
+        private static string StripQuery(string url)
+        {
+            var q = url.IndexOf('?');
+            return q < 0 ? url : url.Substring(0, q);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Aws;
+
+namespace MediaOps.Verification
+{
+    /// <summary>
+    /// Checks one Django file name against S3 with a HEAD (and optionally the local copy).
+    /// A missing object is a Fail row; only failures that make every row meaningless escape as exceptions.
+    /// </summary>
+    public sealed class ObjectChecker : IDisposable
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly MediaTarget _target;
+        private readonly string _localRoot;
+        private readonly bool _checksum;
+
+        /// <param name="localRoot">MEDIA_ROOT to compare with, or null.</param>
+        /// <param name="checksum">Also compare the local file's MD5 with a single-part ETag.</param>
+        public ObjectChecker(IAwsClientFactory clients, MediaTarget target, string localRoot = null, bool checksum = false)
+        {
+            if (clients == null) throw new ArgumentNullException(nameof(clients));
+            _target = target ?? throw new ArgumentNullException(nameof(target));
+            _s3 = clients.CreateS3(target);
+            _localRoot = localRoot;
+            _checksum = checksum;
+        }
+
+        /// <summary>
+        /// Fails early (terminating) when the bucket is missing or the credentials are rejected: a HEAD has no
+        /// error body, so later a missing bucket would look like 10,000 missing keys and a bad key like 10,000 403s.
+        /// Returns false when the credentials may not list the prefix (a missing key will then answer 403).
+        /// </summary>
+        public async Task<bool> PreflightAsync(CancellationToken ct)
+        {
+            try
+            {
+                await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _target.BucketName, Prefix = _target.Prefix, MaxKeys = 1 }, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsAccessDenied(ex))
+            {
+                return false;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                throw S3ErrorTranslator.Translate(ex, _target.BucketName, null, "s3:ListBucket");
+            }
+        }
+
+        public async Task<ObjectCheck> CheckAsync(string name, CancellationToken ct)
+        {
+            var row = new ObjectCheck { Name = name, Status = CheckStatus.Pass };
+            if (string.IsNullOrEmpty(name))
+                return Finish(row, CheckStatus.Fail, "Empty name: the database row has no file (FileField left blank); nothing to check.");
+            row.Key = DjangoNames.TryKeyFor(_target.Prefix, name);
+            if (row.Key == null)
+                return Finish(row, CheckStatus.Fail,
+                    $"django-storages refuses '{name}' (SuspiciousOperation): it leads outside the prefix '{_target.Prefix}'. Fix the database row.");
+
+            var localPath = LocalPathFor(row.Key);
+            if (localPath != null)
+            {
+                var info = new FileInfo(localPath);
+                if (info.Exists) row.LocalLength = info.Length;
+            }
+
+            try
+            {
+                var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.BucketName, Key = row.Key }, ct).ConfigureAwait(false);
+                row.Exists = true;
+                row.Length = head.ContentLength;
+                row.ContentType = head.Headers?.ContentType;
+                row.ETag = head.ETag?.Trim('"');
+                row.LastModified = head.LastModified?.ToUniversalTime();
+                row.VersionId = string.IsNullOrEmpty(head.VersionId) ? null : head.VersionId;
+                row.ServerSideEncryption = head.ServerSideEncryptionMethod?.Value;
+                if (string.IsNullOrEmpty(row.ServerSideEncryption) || row.ServerSideEncryption == "None")
+                    row.ServerSideEncryption = head.ServerSideEncryptionCustomerMethod?.Value is string c && c.Length > 0 && c != "None" ? "SSE-C " + c : null;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                return Missing(row, ex, localPath);
+            }
+
+            if (localPath == null) return Finish(row, CheckStatus.Pass, "Object exists.");
+            if (row.LocalLength == null)
+                return Finish(row, CheckStatus.Fail, $"Object exists but there is no local file at '{localPath}' to compare with (rollback would need Sync-MediaFromS3).");
+            if (row.LocalLength != row.Length)
+                return Finish(row, CheckStatus.Fail, $"Sizes differ: local {row.LocalLength} bytes, S3 {row.Length} bytes. Copy it again with Sync-MediaToS3.");
+            if (!_checksum) return Finish(row, CheckStatus.Pass, "Object exists; size matches the local file.");
+
+            if (!IsPlainMd5ETag(row.ETag, row.ServerSideEncryption, out var why))
+                return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
+            var md5 = await Md5HexAsync(localPath, ct).ConfigureAwait(false);
+            return string.Equals(md5, row.ETag, StringComparison.OrdinalIgnoreCase)
+                ? Finish(row, CheckStatus.Pass, "Object exists; size and MD5 match the local file.")
+                : Finish(row, CheckStatus.Fail, $"Content differs: local MD5 {md5}, S3 ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
+        }
+
+        private ObjectCheck Missing(ObjectCheck row, Exception ex, string localPath)
+        {
+            var status = S3ErrorTranslator.StatusCode(ex);
+            var where = $"s3://{_target.BucketName}/{row.Key}";
+            var localHint = row.LocalLength != null ? " The local file exists: copy it with Sync-MediaToS3." : "";
+            if (status == 404)
+                return Finish(row, CheckStatus.Fail, $"No object at {where}: the database points at a file that is not in S3.{localHint}");
+            if (status == 403)
+                return Finish(row, CheckStatus.Fail,
+                    $"S3 answered 403 Forbidden to HEAD {where}. Without s3:ListBucket on the bucket, S3 answers 403 instead of 404 for a key that does not exist, " +
+                    $"so the object is most likely missing; otherwise the credentials lack s3:GetObject on {_target.Prefix}*. Grant s3:ListBucket for the prefix (New-MediaIamPolicy does) to tell the two apart.{localHint}");
+            var translated = S3ErrorTranslator.Translate(ex, _target.BucketName, row.Key, "s3:GetObject (HEAD)");
+            return Finish(row, CheckStatus.Error, "Could not check: " + translated.Message);
+        }
+
+        private string LocalPathFor(string key)
+        {
+            if (_localRoot == null) return null;
+            var relative = _target.NameFor(key) ?? key;
+            return Path.Combine(_localRoot, relative.Replace('/', Path.DirectorySeparatorChar));
+        }
+
+        /// <summary>A single-part upload without SSE-KMS/SSE-C has the MD5 of the bytes as its ETag; nothing else does.</summary>
+        public static bool IsPlainMd5ETag(string etag, string serverSideEncryption, out string why)
+        {
+            why = null;
+            if (string.IsNullOrEmpty(etag)) why = "S3 returned no ETag.";
+            else if (etag.IndexOf('-') >= 0) why = $"the ETag '{etag}' belongs to a multipart upload and is not an MD5 of the content.";
+            else if (serverSideEncryption != null && (serverSideEncryption.StartsWith("aws:kms", StringComparison.Ordinal) || serverSideEncryption.StartsWith("SSE-C", StringComparison.Ordinal)))
+                why = $"with {serverSideEncryption} encryption the ETag is not an MD5 of the content.";
+            else if (etag.Length != 32) why = $"the ETag '{etag}' is not an MD5.";
+            return why == null;
+        }
+
+        private static async Task<string> Md5HexAsync(string path, CancellationToken ct)
+        {
+            using (var md5 = MD5.Create())
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                    md5.TransformBlock(buffer, 0, read, null, 0);
+                md5.TransformFinalBlock(buffer, 0, 0);
+                return BitConverter.ToString(md5.Hash).Replace("-", "").ToLowerInvariant();
+            }
+        }
+
+        public void Dispose() => _s3.Dispose();
+
+        private static ObjectCheck Finish(ObjectCheck row, CheckStatus status, string message)
+        {
+            row.Status = status;
+            row.Message = message;
+            return row;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using MediaOps.Verification;
+
+namespace MediaOps.Commands
+{
+    /// <summary>
+    /// Do these Django file names resolve to objects? HEADs names from the pipeline concurrently and
+    /// writes one ObjectCheck per name in input order, starting before the input ends.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MediaObject", DefaultParameterSetName = ByName)]
+    [OutputType(typeof(ObjectCheck))]
+    [OutputType(typeof(bool))]
+    public sealed class TestMediaObjectCommand : MediaTargetCmdlet
+    {
+        private const string ByName = "ByName";
+
+        /// <summary>Django file names (FileField values), e.g. uploads/2024/a.jpg.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Key", "FileName", "File")]
+        [AllowEmptyString]
+        public string[] Name { get; set; }
+
+        /// <summary>The local MEDIA_ROOT to compare lengths (and with -Checksum, content) with.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        /// <summary>Compare the local file's MD5 with the object's ETag (single-part uploads only).</summary>
+        [Parameter]
+        public SwitchParameter Checksum { get; set; }
+
+        /// <summary>HEAD requests in flight at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int Concurrency { get; set; } = 32;
+
+        /// <summary>Return one bool: true when every name passed (no Fail or Error row).</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        private OrderedWorkQueue<string, ObjectCheck> _queue;
+        private ObjectChecker _checker;
+        private MediaTarget _target;
+        private long _written;
+        private bool _allPassed = true;
+
+        protected override void BeginProcessing()
+        {
+            if (Checksum && Path == null)
+                ThrowMediaError(new MediaOpsException("ChecksumNeedsPath", FailureKind.InvalidArgument,
+                    "-Checksum compares with local files: pass -Path with the MEDIA_ROOT as well."), null);
+            string root = null;
+            if (Path != null)
+            {
+                root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                if (!Directory.Exists(root))
+                    ThrowMediaError(new MediaOpsException("PathNotFound", FailureKind.NotFound,
+                        $"-Path '{Path}' is not a folder. Pass the Django MEDIA_ROOT."), Path);
+            }
+            _target = ResolveTarget();
+            _checker = new ObjectChecker(Clients, _target, root, Checksum);
+            try
+            {
+                if (!Await(ct => _checker.PreflightAsync(ct)))
+                    WriteVerbose($"MediaOps: these credentials may not list {_target.Uri}; S3 will answer 403 (not 404) for names that are missing.");
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, _target.Uri);
+            }
+            _queue = new OrderedWorkQueue<string, ObjectCheck>(_checker.CheckAsync, Concurrency, CancellationToken);
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var name in Name ?? new string[0])
+            {
+                _queue.Add(name);
+                WriteReady();
+                while (_queue.IsFull)
+                {
+                    Await(ct => _queue.WaitForOldestAsync(ct));
+                    WriteReady();
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            while (_queue.Pending > 0)
+            {
+                Await(ct => _queue.WaitForOldestAsync(ct));
+                WriteReady();
+            }
+            _queue.Dispose();
+            _checker.Dispose();
+            if (Quiet) WriteObject(_allPassed);
+            WriteProgress(new ProgressRecord(1, "Test-MediaObject", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private void WriteReady()
+        {
+            foreach (var row in _queue.TakeReady())
+            {
+                _written++;
+                if (row.Status == CheckStatus.Fail || row.Status == CheckStatus.Error) _allPassed = false;
+                if (!Quiet) WriteObject(row);
+                if (_written % 200 == 0)
+                    WriteProgress(new ProgressRecord(1, "Test-MediaObject", $"{_written} names checked in {_target.Uri}"));
+            }
+        }
+    }
+}
