@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3.Model;
+using MediaOps.Aws;
+using MediaOps.Verification;
+using Xunit;
+
+namespace MediaOps.Engine.Tests
+{
+    public class DjangoNamesTests
+    {
+        // Expected values produced by django-storages 1.13 (S3Boto3Storage._normalize_name(clean_name(name)), location "media");
+        // the Pester Django tests re-check them against the installed package.
+        [Theory]
+        [InlineData("uploads/a.jpg", "media/uploads/a.jpg")]
+        [InlineData("a/../b.txt", "media/b.txt")]
+        [InlineData("./x", "media/x")]
+        [InlineData("a//b", "media/a/b")]
+        [InlineData("a\\b", "media/a/b")]
+        [InlineData("dir/", "media/dir/")]
+        [InlineData("", "media/")]
+        [InlineData(".", "media/")]
+        [InlineData("a/./b/../c", "media/a/c")]
+        [InlineData("/abs", null)]
+        [InlineData("../x", null)]
+        [InlineData("//x", null)]
+        [InlineData("a/../../x", null)]
+        [InlineData("..\\x", null)]
+        public void MirrorsDjangoStorages(string name, string expected) =>
+            Assert.Equal(expected, DjangoNames.TryKeyFor("media/", name));
+
+        [Theory]
+        [InlineData("/abs.txt", "abs.txt")]
+        [InlineData("../x", "x")]
+        [InlineData("a/b", "a/b")]
+        public void EmptyLocationStripsLeadingSlashesLikeSafeJoin(string name, string expected) =>
+            Assert.Equal(expected, DjangoNames.TryKeyFor("", name));
+
+        [Fact]
+        public void KeyForRefusesEscapesWithInvalidArgument()
+        {
+            var ex = Assert.Throws<MediaOpsException>(() => DjangoNames.KeyFor("media/", "../etc/passwd"));
+            Assert.Equal("MediaOps.SuspiciousName", ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+        }
+
+        [Theory]
+        [InlineData("5d41402abc4b2a76b9719d911017c592", null, true)]
+        [InlineData("5d41402abc4b2a76b9719d911017c592-3", null, false)]
+        [InlineData("5d41402abc4b2a76b9719d911017c592", "aws:kms", false)]
+        [InlineData("", null, false)]
+        public void OnlySinglePartNonKmsETagsAreMd5(string etag, string sse, bool expected) =>
+            Assert.Equal(expected, ObjectChecker.IsPlainMd5ETag(etag, sse, out _));
+    }
+
+    public class OrderedWorkQueueTests
+    {
+        [Fact]
+        public async Task ResultsComeBackInInputOrderWithBoundedConcurrency()
+        {
+            var running = 0;
+            var peak = 0;
+            var random = new Random(42);
+            var delays = Enumerable.Range(0, 200).Select(_ => random.Next(0, 5)).ToArray();
+            using (var queue = new OrderedWorkQueue<int, int>(async (i, ct) =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref peak, now);
+                await Task.Delay(delays[i], ct);
+                Interlocked.Decrement(ref running);
+                return i;
+            }, 8, CancellationToken.None))
+            {
+                var results = new List<int>();
+                for (var i = 0; i < 200; i++)
+                {
+                    queue.Add(i);
+                    results.AddRange(queue.TakeReady());
+                    while (queue.IsFull) { await queue.WaitForOldestAsync(CancellationToken.None); results.AddRange(queue.TakeReady()); }
+                }
+                while (queue.Pending > 0) { await queue.WaitForOldestAsync(CancellationToken.None); results.AddRange(queue.TakeReady()); }
+                Assert.Equal(Enumerable.Range(0, 200), results);
+                Assert.InRange(peak, 2, 8);
+            }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+        }
+    }
+
+    [Collection("moto")]
+    public class SmokeTesterTests
+    {
+        private readonly MotoServer _moto;
+        public SmokeTesterTests(MotoServer moto) => _moto = moto;
+
+        [Fact]
+        public async Task CancelledAfterUploadStillRemovesTheProbe()
+        {
+            var bucket = MotoServer.NewBucketName("smk");
+            var target = _moto.Target(bucket);
+            using (var s3 = AwsClientFactory.Default.CreateS3(target))
+            {
+                await s3.PutBucketAsync(bucket);
+                using (var cts = new CancellationTokenSource())
+                {
+                    // Ctrl+C right after the upload row: the finally block must still delete the probe.
+                    var rows = new SyncProgress<CheckResult>(r => { if (r.Check == "Upload") cts.Cancel(); });
+                    var key = SmokeTester.NewProbeKey(target);
+                    await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                        new SmokeTester(AwsClientFactory.Default).RunAsync(target, AccessModel.Private, key, false, rows, cts.Token));
+                }
+                var left = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+                Assert.Empty(left.S3Objects ?? new List<S3Object>());
+            }
+        }
+
+        private sealed class SyncProgress<T> : IProgress<T>
+        {
+            private readonly Action<T> _handler;
+            public SyncProgress(Action<T> handler) => _handler = handler;
+            public void Report(T value) => _handler(value);
+        }
+    }
+}
