@@ -100,7 +100,7 @@ function Invoke-PesterTest {
 function Invoke-Package {
     $repo = Join-Path $Out 'repo'
     New-Item -ItemType Directory -Path $repo -Force | Out-Null
-    & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOut -OutputPath $repo
+    $null = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOut -OutputPath $repo
 }
 
 foreach ($t in $Task) {
