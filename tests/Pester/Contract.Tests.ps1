@@ -108,6 +108,24 @@ Describe 'Manifest and cmdlet assembly' {
         Join-Path $Module.ModuleBase 'en-US/MediaOps.dll-Help.xml' | Should -Exist
         (Get-Help about_MediaOps | Out-String) | Should -Match 'AWS_STORAGE_BUCKET_NAME'
     }
+
+    It 'about_MediaOps uses only parameters the cmdlets have' {
+        $topic = Get-Content -Raw (Join-Path $Module.ModuleBase 'en-US/about_MediaOps.help.txt')
+        $checked = 0
+        foreach ($line in $topic -split "`n" | Where-Object { $_ -match '^\s+\w+-Media\w+' }) {
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($line.Trim(), [ref]$null, [ref]$null)
+            foreach ($call in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+                $checked++
+                $command = $Module.ExportedCmdlets[$call.GetCommandName()]
+                if (-not $command) { continue } # a pending cmdlet (see the manifest test)
+                foreach ($p in $call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+                    $known = @($command.Parameters.Keys) + @($command.Parameters.Values.Aliases)
+                    $known | Should -Contain $p.ParameterName -Because "about_MediaOps shows '$($line.Trim())'"
+                }
+            }
+        }
+        $checked | Should -BeGreaterThan 10 -Because 'the topic walks through the runbook with MediaOps commands'
+    }
 }
 
 Describe 'Output type <TypeName>' -ForEach $OutputTypes {
