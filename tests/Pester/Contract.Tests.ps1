@@ -44,8 +44,7 @@ BeforeAll {
     # cmdlet lands; main must end with this list empty (all 13 DESIGN.md cmdlets implemented).
     $script:PendingCmdlets = @(
         'Initialize-MediaBucket', 'Test-MediaAccess', 'New-MediaIamPolicy', 'New-MediaDjangoSettings',
-        'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3', 'Test-MediaObject',
-        'Invoke-MediaSmokeTest', 'Get-MediaUrl'
+        'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3'
     )
 
     # Every type a parameter or output exposes, looking through arrays, nullables and generics.
