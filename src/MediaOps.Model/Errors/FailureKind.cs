@@ -16,5 +16,7 @@ namespace MediaOps
         Integrity,
         Timeout,
         Cancelled,
+        /// <summary>Refused because it would be unsafe (e.g. a key that would write outside the restore folder).</summary>
+        Unsafe,
     }
 }

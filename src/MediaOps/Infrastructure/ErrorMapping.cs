@@ -41,6 +41,7 @@ namespace MediaOps.Commands
                 case FailureKind.Integrity: return ErrorCategory.InvalidData;
                 case FailureKind.Timeout: return ErrorCategory.OperationTimeout;
                 case FailureKind.Cancelled: return ErrorCategory.OperationStopped;
+                case FailureKind.Unsafe: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.NotSpecified;
             }
         }

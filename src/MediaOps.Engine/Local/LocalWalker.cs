@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace MediaOps.Local
+{
+    /// <summary>
+    /// Streams the files under a root in S3 key order without loading the tree: each directory's
+    /// entries are sorted by their key bytes with '/' appended to directory names (so <c>a-b</c>
+    /// comes before <c>a/b</c> and <c>a/b</c> before <c>a0</c>), then visited depth-first. Memory is
+    /// one directory listing per level of nesting.
+    /// </summary>
+    public sealed class LocalWalker
+    {
+        /// <summary>Prefix of the temp files Sync-MediaFromS3 writes before renaming into place.</summary>
+        public const string TempFilePrefix = ".mediaops-";
+        public const string TempFileSuffix = ".tmp";
+        private const int MaxFollowDepth = 64;
+
+        private readonly string _root;
+        private readonly bool _followSymlinks;
+        private readonly bool _allowMissingRoot;
+
+        /// <param name="allowMissingRoot">A missing root walks as empty (a restore into a folder not created yet).</param>
+        public LocalWalker(string root, bool followSymlinks = false, bool allowMissingRoot = false)
+        {
+            _allowMissingRoot = allowMissingRoot;
+            if (string.IsNullOrEmpty(root)) throw new ArgumentException("A folder is required.", nameof(root));
+            _root = Path.GetFullPath(root);
+            _followSymlinks = followSymlinks;
+        }
+
+        public string Root => _root;
+
+        /// <summary>True for a temp file that a download of this module left behind.</summary>
+        public static bool IsOwnTempFile(string fileName) =>
+            fileName.StartsWith(TempFilePrefix, StringComparison.Ordinal) && fileName.EndsWith(TempFileSuffix, StringComparison.Ordinal);
+
+        /// <summary>The sorted walk. Throws DirectoryNotFoundException when the root is missing.</summary>
+        public IEnumerable<LocalEntry> Walk()
+        {
+            if (!Directory.Exists(_root))
+            {
+                if (_allowMissingRoot) return Array.Empty<LocalEntry>();
+                throw new DirectoryNotFoundException($"Folder '{_root}' does not exist. Pass -Path with your MEDIA_ROOT.");
+            }
+            return WalkDirectory(_root, "", 0);
+        }
+
+        private IEnumerable<LocalEntry> WalkDirectory(string fullPath, string relativePrefix, int depth)
+        {
+            Node[] nodes;
+            string error = null;
+            try
+            {
+                nodes = ReadSorted(fullPath);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException || ex is System.Security.SecurityException)
+            {
+                nodes = null;
+                error = ex.Message;
+            }
+            if (nodes == null)
+            {
+                // The root itself must be readable; a subfolder that is not becomes a finding.
+                if (relativePrefix.Length == 0) throw new UnauthorizedAccessException($"Folder '{fullPath}' cannot be read: {error}");
+                yield return new LocalEntry(relativePrefix.TrimEnd('/'), fullPath, LocalEntryKind.UnreadableDirectory, 0, DateTime.MinValue, error);
+                yield break;
+            }
+            foreach (var node in nodes)
+            {
+                var relative = relativePrefix + node.Info.Name;
+                if (node.IsDirectory)
+                {
+                    foreach (var e in WalkDirectory(node.Info.FullName, relative + "/", depth + 1)) yield return e;
+                }
+                else if (node.IsLink && !node.FollowedAsFile)
+                {
+                    yield return new LocalEntry(relative, node.Info.FullName, LocalEntryKind.Symlink, 0, SafeTime(node.Info));
+                }
+                else
+                {
+                    var file = (FileInfo)node.Info;
+                    long length;
+                    DateTime mtime;
+                    try
+                    {
+                        if (node.IsLink) file = new FileInfo(file.FullName); // stat the target
+                        length = file.Length;
+                        mtime = file.LastWriteTimeUtc;
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        continue; // vanished between listing and stat: not part of this walk
+                    }
+                    yield return new LocalEntry(relative, file.FullName, LocalEntryKind.File, length, mtime);
+                }
+            }
+
+            Node[] ReadSorted(string path)
+            {
+                var infos = new DirectoryInfo(path).GetFileSystemInfos();
+                var result = new Node[infos.Length];
+                var keys = new string[infos.Length];
+                for (var i = 0; i < infos.Length; i++)
+                {
+                    var info = infos[i];
+                    var isLink = (info.Attributes & FileAttributes.ReparsePoint) != 0;
+                    var isDir = (info.Attributes & FileAttributes.Directory) != 0;
+                    var followedAsFile = false;
+                    if (isLink)
+                    {
+                        if (_followSymlinks && depth < MaxFollowDepth)
+                        {
+                            isDir = Directory.Exists(info.FullName);
+                            followedAsFile = !isDir && File.Exists(info.FullName);
+                            if (followedAsFile && isDir == false && !(info is FileInfo)) info = new FileInfo(info.FullName);
+                        }
+                        else isDir = false;
+                    }
+                    result[i] = new Node(info, isDir, isLink, followedAsFile);
+                    keys[i] = isDir ? info.Name + "/" : info.Name;
+                }
+                Array.Sort(keys, result, KeyOrder.Instance);
+                return result;
+            }
+        }
+
+        private static DateTime SafeTime(FileSystemInfo info)
+        {
+            try { return info.LastWriteTimeUtc; } catch (IOException) { return DateTime.MinValue; }
+        }
+
+        private readonly struct Node
+        {
+            public Node(FileSystemInfo info, bool isDirectory, bool isLink, bool followedAsFile)
+            {
+                Info = info;
+                IsDirectory = isDirectory;
+                IsLink = isLink;
+                FollowedAsFile = followedAsFile;
+            }
+            public FileSystemInfo Info { get; }
+            public bool IsDirectory { get; }
+            public bool IsLink { get; }
+            public bool FollowedAsFile { get; }
+        }
+    }
+}

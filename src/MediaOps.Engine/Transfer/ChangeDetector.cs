@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Aws;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// Decides whether a file and its object hold the same thing. Quick rule (no request, no read):
+    /// same size and local mtime not newer than LastModified. Content rule (-Checksum): the local MD5
+    /// against the ETag when that is a single-part MD5, else against the MD5 an upload stored in its
+    /// metadata (one HEAD, only for those objects). A multipart ETag is never taken for an MD5, and an
+    /// ETag that does not match is confirmed by a HEAD, because under SSE-KMS it is not an MD5 at all.
+    /// </summary>
+    internal sealed class ChangeDetector
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly string _bucket;
+
+        public ChangeDetector(IAmazonS3 s3, string bucket)
+        {
+            _s3 = s3;
+            _bucket = bucket;
+        }
+
+        /// <summary>S3 LastModified has whole seconds; compare local times the same way.</summary>
+        internal static DateTime Seconds(DateTime utc) => new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+
+        /// <summary>Why the pair differs by the quick rule, or null. <paramref name="towardsLocal"/>: remote newer matters instead.</summary>
+        public static string QuickDifference(Local.LocalEntry local, RemoteObject remote, bool towardsLocal)
+        {
+            if (local.Length != remote.Size) return $"size differs (local {local.Length}, remote {remote.Size})";
+            var localTime = Seconds(local.LastWriteTimeUtc);
+            var remoteTime = Seconds(remote.LastModifiedUtc);
+            if (!towardsLocal && localTime > remoteTime) return "local file is newer than the object";
+            if (towardsLocal && remoteTime > localTime) return "object is newer than the local file";
+            return null;
+        }
+
+        /// <summary>Null when the content is the same; otherwise why it is (or cannot be proven) different.</summary>
+        public async Task<string> ContentDifferenceAsync(Local.LocalEntry local, RemoteObject remote, CancellationToken ct)
+        {
+            if (local.Length != remote.Size) return $"size differs (local {local.Length}, remote {remote.Size})";
+            var localHex = ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
+            if (remote.ETagLooksLikeMd5 && string.Equals(localHex, remote.ETag, StringComparison.OrdinalIgnoreCase)) return null;
+
+            GetObjectMetadataResponse head;
+            try
+            {
+                head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = remote.Key }, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                throw S3ErrorTranslator.Translate(ex, _bucket, remote.Key, "s3:GetObject");
+            }
+            var stored = head.Metadata?[S3Uploader.Md5MetadataName];
+            if (!string.IsNullOrEmpty(stored))
+            {
+                string storedHex = null;
+                try { storedHex = ContentHasher.Hex(Convert.FromBase64String(stored)); } catch (FormatException) { }
+                if (storedHex != null)
+                    return string.Equals(storedHex, localHex, StringComparison.OrdinalIgnoreCase) ? null : "content differs (MD5 stored with the object)";
+            }
+            var kms = head.ServerSideEncryptionMethod != null && head.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
+            if (remote.ETagLooksLikeMd5 && !kms) return "content differs (MD5)";
+            return remote.ETagLooksLikeMd5
+                ? "content cannot be compared (SSE-KMS ETag is not an MD5 and no checksum was stored)"
+                : "content cannot be compared (multipart ETag is not an MD5 and no checksum was stored)";
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using MediaOps.Aws;
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// The engine of Compare-MediaStore, Sync-MediaToS3 and Sync-MediaFromS3. All three run the same
+    /// streaming <see cref="SyncPlanner"/>; transfers run with bounded concurrency on one S3 client
+    /// (one connection pool) and report per file, in key order, through an <see cref="ISyncObserver"/>.
+    /// </summary>
+    public sealed class MediaSync
+    {
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+        private readonly IAwsClientFactory _clients;
+
+        public MediaSync(IAwsClientFactory clients) => _clients = clients ?? AwsClientFactory.Default;
+
+        /// <summary>Streams the differences between the folder and the objects under the prefix.</summary>
+        public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, Action<MediaDifference> onDifference, CancellationToken ct)
+        {
+            var s3 = _clients.CreateS3(target);
+            var detector = new ChangeDetector(s3, target.BucketName);
+            var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude));
+            long differences = 0;
+            await RunPlanner(planner, async pair =>
+            {
+                var diff = new MediaDifference
+                {
+                    RelativePath = pair.RelativePath,
+                    Key = pair.Key,
+                    LocalLength = pair.Local?.Length,
+                    LocalLastWriteTimeUtc = pair.Local?.LastWriteTimeUtc,
+                    RemoteLength = pair.Remote?.Size,
+                    RemoteLastModifiedUtc = pair.Remote?.LastModifiedUtc,
+                };
+                if (pair.Local != null && !pair.Local.IsFile) return; // symlinks and unreadable folders: Get-MediaInventory reports them
+                if (pair.Remote == null) { diff.State = DifferenceState.OnlyLocal; diff.Reason = "not uploaded yet"; }
+                else if (pair.Local == null) { diff.State = DifferenceState.OnlyRemote; diff.Reason = "no local file"; }
+                else
+                {
+                    var reason = options.Checksum
+                        ? await detector.ContentDifferenceAsync(pair.Local, pair.Remote, ct).ConfigureAwait(false)
+                        : ChangeDetector.QuickDifference(pair.Local, pair.Remote, towardsLocal: false);
+                    diff.State = reason == null ? DifferenceState.Same : DifferenceState.Changed;
+                    diff.Reason = reason ?? (options.Checksum ? "same content (MD5)" : "same size, object not older than the file");
+                }
+                if (diff.State == DifferenceState.Same && !options.IncludeEqual) return;
+                differences += diff.State == DifferenceState.Same ? 0 : 1;
+                onDifference(diff);
+            }, ct).ConfigureAwait(false);
+            return differences;
+        }
+
+        /// <summary>Local → S3. Per-file failures are reported and counted; the run goes on.</summary>
+        public async Task<SyncResult> SyncToS3Async(MediaTarget target, SyncOptions options, ISyncObserver observer, CancellationToken ct)
+        {
+            var root = RequireFolder(options.Path);
+            var s3 = _clients.CreateS3(target);
+            var settings = Settings(options);
+            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings.Concurrency);
+            var uploader = new S3Uploader(s3, target.BucketName, settings);
+            var detector = new ChangeDetector(s3, target.BucketName);
+            var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude));
+            using (var deletes = new DeleteSpool())
+            {
+                await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
+                {
+                    Interlocked.Increment(ref run.Counters.Examined);
+                    if (pair.Local == null)
+                    {
+                        if (options.Delete && pair.Key.StartsWith(target.Prefix, StringComparison.Ordinal)) deletes.Add(pair.Key, pair.Remote.Size);
+                        return;
+                    }
+                    if (!pair.Local.IsFile)
+                    {
+                        await run.SkipOrRefuseLocal(pair).ConfigureAwait(false);
+                        return;
+                    }
+                    if (pair.Remote != null && options.Checksum)
+                    {
+                        // Reading and hashing is work too: it runs in the pool, and may turn out to be a skip.
+                        await run.Queue.EnqueueAsync(async () =>
+                        {
+                            var why = await detector.ContentDifferenceAsync(pair.Local, pair.Remote, ct).ConfigureAwait(false);
+                            if (why == null) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            return await Upload(pair, why).ConfigureAwait(false);
+                        }, ct).ConfigureAwait(false);
+                        return;
+                    }
+                    var reason = pair.Remote == null ? "not in S3" : ChangeDetector.QuickDifference(pair.Local, pair.Remote, towardsLocal: false);
+                    if (reason == null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length)).ConfigureAwait(false);
+                    else await run.Queue.EnqueueAsync(() => Upload(pair, reason), ct).ConfigureAwait(false);
+                }, ct), ct).ConfigureAwait(false);
+
+                if (options.Delete && deletes.Count > 0)
+                    await new PrefixDeleter(s3, target, observer, run).DeleteAsync(deletes, options, ct).ConfigureAwait(false);
+            }
+            return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf);
+
+            Task<SyncItem> Upload(PlanPair pair, string reason)
+            {
+                if (options.WhatIf) return Task.FromResult(run.Plan(pair, SyncAction.Upload, pair.Local.Length));
+                run.Planned(pair.Local.Length);
+                return run.Transfer(pair, SyncAction.Upload, pair.Local.Length,
+                    bytes => uploader.UploadAsync(pair.Local, pair.Key, bytes, ct), ct);
+            }
+        }
+
+        /// <summary>S3 → local (rollback). Never writes outside <see cref="SyncOptions.Path"/>.</summary>
+        public async Task<SyncResult> SyncFromS3Async(MediaTarget target, SyncOptions options, ISyncObserver observer, CancellationToken ct)
+        {
+            if (string.IsNullOrEmpty(options.Path)) throw new MediaOpsException("PathMissing", FailureKind.InvalidArgument, "Pass -Path with the folder to restore into.");
+            var root = Path.GetFullPath(options.Path);
+            if (!Directory.Exists(root))
+            {
+                if (options.WhatIf) observer.Verbose($"'{root}' does not exist yet; it would be created.");
+                else Directory.CreateDirectory(root);
+            }
+            var s3 = _clients.CreateS3(target);
+            var settings = Settings(options);
+            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings.Concurrency);
+            var downloader = new S3Downloader(s3, target.BucketName, root);
+            var detector = new ChangeDetector(s3, target.BucketName);
+            var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
+            {
+                // Temp files of a killed restore: never shown under a real name, removed on the next run.
+                OnStaleTempFile = stale => { if (!options.WhatIf) S3Downloader.TryDelete(stale.FullName); },
+            };
+
+            await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
+            {
+                Interlocked.Increment(ref run.Counters.Examined);
+                var remote = pair.Remote;
+                if (remote == null) return; // local-only files are none of a restore's business
+                if (options.SinceUtc.HasValue && remote.LastModifiedUtc <= options.SinceUtc.Value) return;
+                var problem = LocalPathGuard.Problem(pair.RelativePath);
+                if (problem != null)
+                {
+                    await run.Queue.AddDoneAsync(run.Refuse(pair, SyncAction.Download, () => LocalPathGuard.Resolve(root, pair.Key, pair.RelativePath))).ConfigureAwait(false);
+                    return;
+                }
+                if (pair.Local != null && !pair.Local.IsFile)
+                {
+                    await run.SkipOrRefuseLocal(pair).ConfigureAwait(false);
+                    return;
+                }
+                string reason = pair.Local == null ? "missing locally" : ChangeDetector.QuickDifference(pair.Local, remote, towardsLocal: true);
+                var sizeDiffers = pair.Local != null && pair.Local.Length != remote.Size;
+                var mustCompareContent = pair.Local != null && !sizeDiffers && (options.Checksum || reason != null);
+                if (!mustCompareContent)
+                {
+                    if (reason == null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Download, remote.Size)).ConfigureAwait(false);
+                    else await run.Queue.EnqueueAsync(() => Download(pair), ct).ConfigureAwait(false);
+                    return;
+                }
+                // Same size: an object newer than the file is often just the upload of that very file,
+                // so compare the content before downloading (local MD5 against ETag / stored MD5).
+                await run.Queue.EnqueueAsync(async () =>
+                {
+                    var why = await detector.ContentDifferenceAsync(pair.Local, remote, ct).ConfigureAwait(false);
+                    if (why == null) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                    return options.WhatIf ? run.Plan(pair, SyncAction.Download, remote.Size) : await Download(pair).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+            }, ct), ct).ConfigureAwait(false);
+            return run.Finish(SyncDirection.FromS3, target.Uri, root, options.WhatIf);
+
+            Task<SyncItem> Download(PlanPair pair)
+            {
+                run.Planned(pair.Remote.Size);
+                return run.Transfer(pair, SyncAction.Download, pair.Remote.Size,
+                    bytes => downloader.DownloadAsync(pair.Remote, pair.RelativePath, bytes, ct), ct);
+            }
+        }
+
+        private static TransferSettings Settings(SyncOptions options)
+        {
+            var settings = options.Transfer ?? new TransferSettings();
+            if (options.Concurrency > 0) settings.Concurrency = options.Concurrency;
+            return settings;
+        }
+
+        private static string RequireFolder(string path)
+        {
+            if (string.IsNullOrEmpty(path)) throw new MediaOpsException("PathMissing", FailureKind.InvalidArgument, "Pass -Path with your MEDIA_ROOT folder.");
+            var full = Path.GetFullPath(path);
+            if (!Directory.Exists(full))
+                throw new MediaOpsException("PathNotFound", FailureKind.NotFound, $"Folder '{full}' does not exist. Pass -Path with your MEDIA_ROOT.", full);
+            return full;
+        }
+
+        private static async Task RunPlanner(SyncPlanner planner, Func<PlanPair, Task> onPair, CancellationToken ct)
+        {
+            try
+            {
+                await planner.RunAsync(onPair, ct).ConfigureAwait(false);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new MediaOpsException("LocalAccessDenied", FailureKind.PermissionDenied, ex.Message + " Run as an account that can read MEDIA_ROOT.", null, ex);
+            }
+            catch (DirectoryNotFoundException ex)
+            {
+                throw new MediaOpsException("PathNotFound", FailureKind.NotFound, ex.Message, null, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>A key as seen on both sides of the merge: the local entry, the object, or both.</summary>
+    public sealed class PlanPair
+    {
+        internal PlanPair(string key, string relativePath, LocalEntry local, RemoteObject remote)
+        {
+            Key = key;
+            RelativePath = relativePath;
+            Local = local;
+            Remote = remote;
+        }
+
+        public string Key { get; }
+        public string RelativePath { get; }
+        /// <summary>Null when the key exists only in S3.</summary>
+        public LocalEntry Local { get; }
+        /// <summary>Null when the file exists only locally.</summary>
+        public RemoteObject Remote { get; }
+
+        public override string ToString() => Key;
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Aws;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// -Delete: removes objects under the prefix whose file is gone, only after a copy pass without a
+    /// single failure, never more than -MaxDelete, never outside the prefix, and only once the caller
+    /// confirmed the batch (one question for all of them, not one per object).
+    /// </summary>
+    internal sealed class PrefixDeleter
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly MediaTarget _target;
+        private readonly ISyncObserver _observer;
+        private readonly SyncRun _run;
+
+        public PrefixDeleter(IAmazonS3 s3, MediaTarget target, ISyncObserver observer, SyncRun run)
+        {
+            _s3 = s3;
+            _target = target;
+            _observer = observer;
+            _run = run;
+        }
+
+        public async Task DeleteAsync(DeleteSpool spool, SyncOptions options, CancellationToken ct)
+        {
+            var counters = _run.Counters;
+            if (Interlocked.Read(ref counters.Failed) > 0)
+            {
+                Refuse("DeleteSkippedAfterErrors", FailureKind.Conflict,
+                    $"{spool.Count} object(s) under {_target.Uri} have no local file, but nothing was deleted because {counters.Failed} file(s) failed in this run. Fix the failures and run again.");
+                return;
+            }
+            if (spool.Count > options.MaxDelete)
+            {
+                Refuse("MaxDeleteExceeded", FailureKind.InvalidArgument,
+                    $"{spool.Count} object(s) under {_target.Uri} have no local file, more than -MaxDelete {options.MaxDelete}. Nothing was deleted. Check that -Path is the right folder, then run again with -MaxDelete {spool.Count} (or more).");
+                return;
+            }
+            if (options.WhatIf)
+            {
+                foreach (var batch in spool.Batches())
+                    foreach (var (key, size) in batch)
+                        await _run.Queue.AddDoneAsync(_run.Plan(new PlanPair(key, _target.NameFor(key), null, null), SyncAction.Delete, size)).ConfigureAwait(false);
+                await _run.Queue.DrainAsync().ConfigureAwait(false);
+                return;
+            }
+            if (!await _observer.ConfirmDeleteAsync(spool.Count, spool.Bytes, _target.Uri).ConfigureAwait(false))
+            {
+                _observer.Verbose($"Deletion of {spool.Count} object(s) under {_target.Uri} was not confirmed; nothing was deleted.");
+                return;
+            }
+            foreach (var batch in spool.Batches())
+            {
+                ct.ThrowIfCancellationRequested();
+                foreach (var (key, size) in batch) _run.Planned(size);
+                await DeleteBatchAsync(batch, ct).ConfigureAwait(false);
+            }
+        }
+
+        private async Task DeleteBatchAsync(List<(string Key, long Size)> batch, CancellationToken ct)
+        {
+            var request = new DeleteObjectsRequest { BucketName = _target.BucketName, Quiet = false, Objects = new List<KeyVersion>(batch.Count) };
+            foreach (var (key, _) in batch)
+            {
+                // The planner lists with the prefix; this is the last line of defence all the same.
+                if (!key.StartsWith(_target.Prefix, StringComparison.Ordinal) || _target.Prefix.Length == 0 && key.Length == 0)
+                    throw new InvalidOperationException($"Refusing to delete '{key}': it is outside {_target.Uri}.");
+                request.Objects.Add(new KeyVersion { Key = key });
+            }
+            var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+            try
+            {
+                var response = await _s3.DeleteObjectsAsync(request, ct).ConfigureAwait(false);
+                foreach (var error in response.DeleteErrors ?? new List<DeleteError>())
+                    failed[error.Key] = $"{error.Code}: {error.Message}";
+            }
+            catch (DeleteObjectsException ex)
+            {
+                foreach (var error in ex.Response?.DeleteErrors ?? new List<DeleteError>())
+                    failed[error.Key] = $"{error.Code}: {error.Message}";
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                var translated = S3ErrorTranslator.Translate(ex, _target.BucketName, _target.Prefix, "s3:DeleteObject");
+                foreach (var (key, _) in batch) failed[key] = translated.Message;
+            }
+            foreach (var (key, size) in batch)
+            {
+                var pair = new PlanPair(key, _target.NameFor(key), null, null);
+                if (failed.TryGetValue(key, out var why))
+                {
+                    await _run.Queue.AddDoneAsync(_run.Fail(key, pair.RelativePath, SyncAction.Delete, size,
+                        new MediaOpsException("DeleteFailed", FailureKind.Unknown, $"Could not delete '{key}': {why}", key), key)).ConfigureAwait(false);
+                    continue;
+                }
+                Interlocked.Increment(ref _run.Counters.Deleted);
+                Interlocked.Increment(ref _run.Counters.FilesDone);
+                await _run.Queue.AddDoneAsync(_run.Item(key, pair.RelativePath, SyncAction.Delete, SyncItemStatus.Done, size)).ConfigureAwait(false);
+            }
+            await _run.Queue.DrainAsync().ConfigureAwait(false);
+        }
+
+        private void Refuse(string errorId, FailureKind kind, string message)
+        {
+            _run.Counters.AddError(message);
+            _observer.Error(new MediaOpsException(errorId, kind, message, _target.Uri), _target.Uri);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// Restores one object into the folder: streams it to a temp file next to the target, checks the
+    /// MD5 when the object has one, sets the mtime to LastModified and renames into place. A failure
+    /// or Ctrl+C deletes the temp file, so no partial file is ever visible under the real name.
+    /// </summary>
+    internal sealed class S3Downloader
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly string _bucket;
+        private readonly string _root;
+
+        public S3Downloader(IAmazonS3 s3, string bucket, string root)
+        {
+            _s3 = s3;
+            _bucket = bucket;
+            _root = root;
+        }
+
+        public async Task<long> DownloadAsync(RemoteObject remote, string relativeName, Action<long> onBytes, CancellationToken ct)
+        {
+            var target = LocalPathGuard.Resolve(_root, remote.Key, relativeName);
+            var folder = Path.GetDirectoryName(target);
+            Directory.CreateDirectory(folder);
+            var temp = Path.Combine(folder, LocalWalker.TempFilePrefix + Guid.NewGuid().ToString("N") + LocalWalker.TempFileSuffix);
+            var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+            try
+            {
+                long total = 0;
+                DateTime lastModified;
+                using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = remote.Key }, ct).ConfigureAwait(false))
+                using (var md5 = MD5.Create())
+                {
+                    lastModified = (response.LastModified ?? remote.LastModifiedUtc).ToUniversalTime();
+                    using (var body = response.ResponseStream)
+                    using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+                    {
+                        int read;
+                        while ((read = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                        {
+                            md5.TransformBlock(buffer, 0, read, null, 0);
+                            await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                            total += read;
+                            onBytes?.Invoke(read);
+                        }
+                    }
+                    md5.TransformFinalBlock(buffer, 0, 0);
+                    VerifyMd5(remote.Key, response, md5.Hash, total);
+                }
+                File.SetLastWriteTimeUtc(temp, lastModified);
+                if (File.Exists(target)) File.Replace(temp, target, null);
+                else File.Move(temp, target);
+                return total;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                TryDelete(temp); // gone after a successful rename; a leftover only after a failure
+            }
+        }
+
+        private static void VerifyMd5(string key, GetObjectResponse response, byte[] actual, long length)
+        {
+            string expectedHex = null;
+            var stored = response.Metadata?[S3Uploader.Md5MetadataName];
+            if (!string.IsNullOrEmpty(stored))
+            {
+                try { expectedHex = ContentHasher.Hex(Convert.FromBase64String(stored)); } catch (FormatException) { }
+            }
+            var etag = response.ETag?.Trim('"');
+            var kms = response.ServerSideEncryptionMethod != null && response.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
+            if (expectedHex == null && !kms && etag != null && etag.Length == 32 && etag.IndexOf('-') < 0)
+                expectedHex = etag;
+            if (expectedHex == null) return; // multipart or SSE-KMS without a stored checksum: nothing to compare with
+            if (!string.Equals(expectedHex, ContentHasher.Hex(actual), StringComparison.OrdinalIgnoreCase))
+                throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
+                    $"The {length} bytes received for '{key}' do not match the object's MD5. Nothing was written; run the restore again.", key);
+        }
+
+        internal static void TryDelete(string path)
+        {
+            try { if (File.Exists(path)) File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

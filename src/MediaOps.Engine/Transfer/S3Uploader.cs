@@ -1,0 +1,230 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Aws;
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// Puts one local file under a key: Content-Type/Encoding as Python's mimetypes guesses, no ACL,
+    /// Content-MD5 on every request (S3 and moto reject a body that does not match it; unlike the
+    /// flexible checksums it needs no aws-chunked trailer, so it works over plain HTTP with the
+    /// WHEN_REQUIRED client config of custom endpoints), and the whole-file MD5 stored as
+    /// x-amz-meta-md5chksum (rclone's name) so -Checksum can verify multipart and SSE-KMS objects.
+    /// </summary>
+    internal sealed class S3Uploader
+    {
+        /// <summary>User metadata (without the x-amz-meta- prefix) holding the base64 MD5 of the whole file.</summary>
+        public const string Md5MetadataName = "md5chksum";
+
+        private readonly IAmazonS3 _s3;
+        private readonly string _bucket;
+        private readonly TransferSettings _settings;
+        private readonly SemaphoreSlim _partSlots;
+        private readonly ArrayPool<byte> _buffers;
+        private readonly DateTime _runStartedUtc = DateTime.UtcNow;
+
+        public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings)
+        {
+            _s3 = s3;
+            _bucket = bucket;
+            _settings = settings;
+            _partSlots = new SemaphoreSlim(Math.Max(1, settings.Concurrency));
+            var maxBuffer = (int)Math.Max(settings.MultipartThreshold, settings.PartSize);
+            _buffers = ArrayPool<byte>.Create(Math.Max(maxBuffer, 1024 * 1024), Math.Max(2, settings.Concurrency * 2));
+        }
+
+        /// <summary>Uploads the file; <paramref name="onBytes"/> gets the bytes as parts finish. Returns the bytes sent.</summary>
+        public async Task<long> UploadAsync(LocalEntry file, string key, Action<long> onBytes, CancellationToken ct)
+        {
+            var (contentType, contentEncoding) = PythonMimeTypes.Guess(file.RelativePath);
+            contentType = contentType ?? PythonMimeTypes.DefaultContentType;
+            if (file.Length <= _settings.MultipartThreshold)
+                return await PutSingleAsync(file.FullName, key, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
+            long length;
+            using (var probe = OpenRead(file.FullName)) length = probe.Length;
+            return await PutMultipartAsync(file.FullName, key, length, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
+        }
+
+        private async Task<long> PutSingleAsync(string path, string key, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
+        {
+            using (var stream = OpenRead(path))
+                return await PutSingleAsync(stream, key, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
+        }
+
+        private async Task<long> PutSingleAsync(FileStream stream, string key, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
+        {
+            // One read into a pooled buffer serves both the MD5 and the body: the file is read once.
+            var length = (int)stream.Length;
+            var buffer = _buffers.Rent(Math.Max(length, 1));
+            try
+            {
+                var read = await ReadFullyAsync(stream, buffer, length, ct).ConfigureAwait(false);
+                var md5 = ContentHasher.Md5(buffer, 0, read);
+                var request = new PutObjectRequest
+                {
+                    BucketName = _bucket,
+                    Key = key,
+                    InputStream = new MemoryStream(buffer, 0, read, writable: false),
+                    AutoCloseStream = true,
+                    ContentType = contentType,
+                    MD5Digest = ContentHasher.Base64(md5),
+                    UseChunkEncoding = false,
+                };
+                if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
+                request.Metadata[Md5MetadataName] = ContentHasher.Base64(md5);
+                await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+                onBytes?.Invoke(read);
+                return read;
+            }
+            finally
+            {
+                _buffers.Return(buffer);
+            }
+        }
+
+        private async Task<long> PutMultipartAsync(string path, string key, long length, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
+        {
+            // The whole-file MD5 goes into the metadata, which is fixed when the upload is created.
+            var wholeMd5 = await ContentHasher.Md5OfFileAsync(path, ct).ConfigureAwait(false);
+            await AbortLeftoverUploadsAsync(key, ct).ConfigureAwait(false);
+
+            var create = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key, ContentType = contentType };
+            if (contentEncoding != null) create.Headers.ContentEncoding = contentEncoding;
+            create.Metadata[Md5MetadataName] = ContentHasher.Base64(wholeMd5);
+            var uploadId = (await _s3.InitiateMultipartUploadAsync(create, ct).ConfigureAwait(false)).UploadId;
+            try
+            {
+                var partSize = _settings.PartSizeFor(length);
+                var count = (int)((length + partSize - 1) / partSize);
+                var tasks = new List<Task<PartETag>>(count);
+                using (var partsFailed = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        var number = i + 1;
+                        var offset = i * partSize;
+                        var size = Math.Min(partSize, length - offset);
+                        tasks.Add(UploadPartAsync(path, key, uploadId, number, offset, (int)size, onBytes, partsFailed));
+                    }
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                }
+                var complete = new CompleteMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId };
+                foreach (var t in tasks) complete.AddPartETags(t.Result);
+                await _s3.CompleteMultipartUploadAsync(complete, ct).ConfigureAwait(false);
+                return length;
+            }
+            catch (Exception)
+            {
+                // Ctrl+C or a failed part: leave no incomplete upload behind (they are billed and invisible).
+                await AbortQuietlyAsync(key, uploadId).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private async Task<PartETag> UploadPartAsync(string path, string key, string uploadId, int number, long offset, int size, Action<long> onBytes, CancellationTokenSource partsFailed)
+        {
+            var ct = partsFailed.Token;
+            await _partSlots.WaitAsync(ct).ConfigureAwait(false);
+            var buffer = _buffers.Rent(size);
+            try
+            {
+                int read;
+                using (var stream = OpenRead(path))
+                {
+                    stream.Position = offset;
+                    read = await ReadFullyAsync(stream, buffer, size, ct).ConfigureAwait(false);
+                }
+                if (read != size)
+                    throw new MediaOpsException("FileChangedDuringUpload", FailureKind.Conflict,
+                        $"'{path}' changed size while it was uploaded. Run the sync again when the file is no longer written to.", path);
+                var response = await _s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    InputStream = new MemoryStream(buffer, 0, read, writable: false),
+                    PartSize = read,
+                    MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read)),
+                    UseChunkEncoding = false,
+                }, ct).ConfigureAwait(false);
+                onBytes?.Invoke(read);
+                return new PartETag(number, response.ETag);
+            }
+            catch (Exception)
+            {
+                partsFailed.Cancel(); // stop the sibling parts: the upload is going to be aborted
+                throw;
+            }
+            finally
+            {
+                _buffers.Return(buffer);
+                _partSlots.Release();
+            }
+        }
+
+        /// <summary>
+        /// A process that was killed mid-multipart had no chance to abort. Before this run uploads
+        /// <paramref name="key"/> again it aborts the incomplete uploads of exactly that key that were
+        /// started before this run: they can only be leftovers, since the new upload replaces the
+        /// object anyway. Uploads of other keys are left alone (the live app may be writing them);
+        /// a bucket lifecycle rule (AbortIncompleteMultipartUpload) cleans up the rest.
+        /// </summary>
+        private async Task AbortLeftoverUploadsAsync(string key, CancellationToken ct)
+        {
+            ListMultipartUploadsResponse list;
+            try
+            {
+                list = await _s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = _bucket, Prefix = key }, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsAccessDenied(ex) || S3ErrorTranslator.IsNotImplemented(ex))
+            {
+                return; // cannot see them; the upload itself still works
+            }
+            foreach (var upload in list.MultipartUploads ?? new List<MultipartUpload>())
+            {
+                if (upload.Key != key) continue;
+                if (upload.Initiated.HasValue && upload.Initiated.Value.ToUniversalTime() > _runStartedUtc) continue;
+                await AbortQuietlyAsync(key, upload.UploadId).ConfigureAwait(false);
+            }
+        }
+
+        private async Task AbortQuietlyAsync(string key, string uploadId)
+        {
+            // Not the run's token: the abort must still go out after Ctrl+C. Bounded so a dead endpoint cannot hang the stop.
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                try
+                {
+                    await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Best effort: the next run for this key aborts it (AbortLeftoverUploadsAsync).
+                }
+            }
+        }
+
+        private static FileStream OpenRead(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+        private static async Task<int> ReadFullyAsync(Stream stream, byte[] buffer, int count, CancellationToken ct)
+        {
+            var total = 0;
+            while (total < count)
+            {
+                var n = await stream.ReadAsync(buffer, total, count - total, ct).ConfigureAwait(false);
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        }
+    }
+}

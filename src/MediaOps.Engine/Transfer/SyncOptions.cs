@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>What a Compare/Sync run should do. Plain values, so the cmdlets bind them 1:1.</summary>
+    public sealed class SyncOptions
+    {
+        /// <summary>The local MEDIA_ROOT (source of an upload, destination of a restore).</summary>
+        public string Path { get; set; }
+        public IReadOnlyList<string> Exclude { get; set; } = Array.Empty<string>();
+        /// <summary>Compare content (MD5) instead of size + time.</summary>
+        public bool Checksum { get; set; }
+        /// <summary>Plan only: no write of any kind, locally or in S3.</summary>
+        public bool WhatIf { get; set; }
+        public int Concurrency { get; set; } = TransferSettings.DefaultConcurrency;
+        /// <summary>Upload only: delete objects under the prefix whose file is gone, after a clean copy pass.</summary>
+        public bool Delete { get; set; }
+        /// <summary>Upload only: refuse to delete more than this many objects.</summary>
+        public long MaxDelete { get; set; } = 1000;
+        /// <summary>Restore only: consider only objects modified after this instant.</summary>
+        public DateTime? SinceUtc { get; set; }
+        /// <summary>Compare only: also report pairs that are the same.</summary>
+        public bool IncludeEqual { get; set; }
+        public TransferSettings Transfer { get; set; } = new TransferSettings();
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// The one planner behind Compare-MediaStore and both syncs: a streaming merge of the sorted local
+    /// walk and the ListObjectsV2 pages, both in UTF-8 binary key order. It holds one listing page
+    /// (plus the prefetched next one) and one directory listing per nesting level, never the tree.
+    /// Excluded names and directory-marker keys ("folder/") never reach the caller.
+    /// </summary>
+    public sealed class SyncPlanner
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly MediaTarget _target;
+        private readonly LocalWalker _walker;
+        private readonly PathFilter _filter;
+
+        internal SyncPlanner(IAmazonS3 s3, MediaTarget target, LocalWalker walker, PathFilter filter)
+        {
+            _s3 = s3;
+            _target = target;
+            _walker = walker;
+            _filter = filter ?? new PathFilter(null);
+        }
+
+        /// <summary>Called for temp files a killed download left behind (they are never planned).</summary>
+        public Action<LocalEntry> OnStaleTempFile { get; set; }
+
+        /// <summary>Listing pages requested by the last run.</summary>
+        public int ListPages { get; private set; }
+
+        /// <summary>
+        /// Calls <paramref name="onPair"/> once per key in key order; awaiting it is the back-pressure
+        /// that keeps the merge from running ahead of the transfers.
+        /// </summary>
+        public async Task RunAsync(Func<PlanPair, Task> onPair, CancellationToken ct)
+        {
+            var prefix = _target.Prefix;
+            var lister = new RemoteLister(_s3, _target.BucketName, prefix);
+            var order = KeyOrder.Instance;
+            // The walk runs synchronously on this worker thread; it only touches local metadata.
+            using (var local = _walker.Walk().GetEnumerator())
+            {
+                var localCurrent = NextLocal(local);
+                IReadOnlyList<RemoteObject> page = await lister.NextPageAsync(ct).ConfigureAwait(false);
+                var index = 0;
+                RemoteObject remoteCurrent = null;
+                async Task AdvanceRemote()
+                {
+                    while (true)
+                    {
+                        if (page == null) { remoteCurrent = null; return; }
+                        if (index < page.Count)
+                        {
+                            var candidate = page[index++];
+                            if (IsWanted(candidate)) { remoteCurrent = candidate; return; }
+                            continue;
+                        }
+                        page = await lister.NextPageAsync(ct).ConfigureAwait(false);
+                        index = 0;
+                    }
+                }
+                await AdvanceRemote().ConfigureAwait(false);
+
+                while (localCurrent != null || remoteCurrent != null)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int cmp;
+                    string localKey = localCurrent == null ? null : prefix + localCurrent.RelativePath;
+                    if (localCurrent == null) cmp = 1;
+                    else if (remoteCurrent == null) cmp = -1;
+                    else cmp = order.Compare(localKey, remoteCurrent.Key);
+
+                    if (cmp < 0)
+                    {
+                        await onPair(new PlanPair(localKey, localCurrent.RelativePath, localCurrent, null)).ConfigureAwait(false);
+                        localCurrent = NextLocal(local);
+                    }
+                    else if (cmp > 0)
+                    {
+                        await onPair(new PlanPair(remoteCurrent.Key, remoteCurrent.Key.Substring(prefix.Length), null, remoteCurrent)).ConfigureAwait(false);
+                        await AdvanceRemote().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await onPair(new PlanPair(localKey, localCurrent.RelativePath, localCurrent, remoteCurrent)).ConfigureAwait(false);
+                        localCurrent = NextLocal(local);
+                        await AdvanceRemote().ConfigureAwait(false);
+                    }
+                }
+            }
+            ListPages = lister.Pages;
+        }
+
+        private bool IsWanted(RemoteObject o)
+        {
+            // Keys outside the prefix cannot come from a prefixed listing; checked anyway because
+            // -Delete acts on what this yields.
+            if (!o.Key.StartsWith(_target.Prefix, StringComparison.Ordinal)) return false;
+            if (o.Key.EndsWith("/", StringComparison.Ordinal)) return false; // directory marker ("folder/"), never a file
+            var relative = o.Key.Substring(_target.Prefix.Length);
+            return relative.Length > 0 && !_filter.IsExcluded(relative);
+        }
+
+        private LocalEntry NextLocal(IEnumerator<LocalEntry> local)
+        {
+            while (local.MoveNext())
+            {
+                var e = local.Current;
+                if (e.Kind == LocalEntryKind.File && LocalWalker.IsOwnTempFile(FileName(e.RelativePath)))
+                {
+                    OnStaleTempFile?.Invoke(e);
+                    continue;
+                }
+                if (_filter.IsExcluded(e.RelativePath)) continue;
+                return e;
+            }
+            return null;
+        }
+
+        private static string FileName(string relativePath)
+        {
+            var slash = relativePath.LastIndexOf('/');
+            return slash < 0 ? relativePath : relativePath.Substring(slash + 1);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using MediaOps.Local;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// The bookkeeping of one sync run: counters, the ordered work queue, progress ticks, and how a
+    /// per-file outcome becomes a SyncItem (plus an error report when it failed).
+    /// </summary>
+    internal sealed class SyncRun
+    {
+        private readonly ISyncObserver _observer;
+        private readonly string _activity;
+        private readonly string _bucket;
+
+        public SyncRun(ISyncObserver observer, string bucket, string activity, int concurrency)
+        {
+            _bucket = bucket;
+            _observer = observer;
+            _activity = activity;
+            Queue = new OrderedWorkQueue(concurrency, item =>
+            {
+                if (item != null) _observer.Item(item);
+            });
+        }
+
+        public SyncCounters Counters { get; } = new SyncCounters();
+        public OrderedWorkQueue Queue { get; }
+
+        /// <summary>Runs the plan with progress ticks; always drains the queue so in-flight cleanup (aborts, temp files) finishes.</summary>
+        public async Task ExecuteAsync(Func<Task> plan, CancellationToken ct)
+        {
+            using (new Timer(_ => _observer.Progress(Counters.Snapshot(_activity)), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)))
+            {
+                try
+                {
+                    await plan().ConfigureAwait(false);
+                    Counters.PlanComplete = true;
+                }
+                catch (Exception)
+                {
+                    try { await Queue.DrainAsync().ConfigureAwait(false); } catch (Exception) { /* the planner's exception wins */ }
+                    throw;
+                }
+                await Queue.DrainAsync().ConfigureAwait(false);
+            }
+            ct.ThrowIfCancellationRequested();
+        }
+
+        public void Planned(long bytes)
+        {
+            Interlocked.Increment(ref Counters.Planned);
+            Interlocked.Add(ref Counters.PlannedBytes, bytes);
+        }
+
+        /// <summary>A -WhatIf item: counted as planned, nothing done.</summary>
+        public SyncItem Plan(PlanPair pair, SyncAction action, long length)
+        {
+            Planned(length);
+            return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Planned, length);
+        }
+
+        public async Task<SyncItem> Transfer(PlanPair pair, SyncAction action, long length, Func<Action<long>, Task<long>> transfer, CancellationToken ct)
+        {
+            try
+            {
+                var sent = await transfer(bytes => Interlocked.Add(ref Counters.Bytes, bytes)).ConfigureAwait(false);
+                Interlocked.Increment(ref Counters.Transferred);
+                Interlocked.Increment(ref Counters.FilesDone);
+                return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Done, sent);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                return Fail(pair.Key, pair.RelativePath, action, length, Aws.S3ErrorTranslator.Translate(ex, _bucket, pair.Key), pair.Key);
+            }
+        }
+
+        /// <summary>A pair refused before any transfer; <paramref name="thrower"/> produces the reason as an exception.</summary>
+        public SyncItem Refuse(PlanPair pair, SyncAction action, Action thrower)
+        {
+            try
+            {
+                thrower();
+                throw new InvalidOperationException("refusal expected");
+            }
+            catch (Exception ex)
+            {
+                return Fail(pair.Key, pair.RelativePath, action, pair.Remote?.Size ?? pair.Local?.Length ?? 0, ex, pair.Key);
+            }
+        }
+
+        /// <summary>
+        /// Symlinks are skipped (not followed); an unreadable folder is a failure, because objects
+        /// under it would otherwise look deleted locally.
+        /// </summary>
+        public Task SkipOrRefuseLocal(PlanPair pair)
+        {
+            if (pair.Local.Kind == LocalEntryKind.Symlink)
+            {
+                _observer.Verbose($"Skipped '{pair.RelativePath}': symbolic links are not followed.");
+                Interlocked.Increment(ref Counters.Skipped);
+                return Task.CompletedTask;
+            }
+            var error = new MediaOpsException("LocalAccessDenied", FailureKind.PermissionDenied,
+                $"Folder '{pair.Local.FullName}' cannot be read ({pair.Local.Error}). Fix its permissions and run again; no object was deleted.", pair.Local.FullName);
+            return Queue.AddDoneAsync(Fail(pair.Key, pair.RelativePath, SyncAction.Skip, 0, error, pair.Local.FullName));
+        }
+
+        public SyncItem Fail(string key, string relativePath, SyncAction action, long length, Exception error, string target)
+        {
+            Interlocked.Increment(ref Counters.Failed);
+            Interlocked.Increment(ref Counters.FilesDone);
+            Counters.AddError($"{key}: {error.Message}");
+            _observer.Error(error, target);
+            var item = Item(key, relativePath, action, SyncItemStatus.Failed, length);
+            item.Error = error.Message;
+            return item;
+        }
+
+        public SyncItem Item(string key, string relativePath, SyncAction action, SyncItemStatus status, long length) =>
+            new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length };
+
+        public SyncResult Finish(SyncDirection direction, string source, string destination, bool whatIf)
+        {
+            _observer.Progress(Counters.Snapshot(_activity, completed: true));
+            return Counters.ToResult(direction, source, destination, whatIf);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>Knobs of the transfer engine. Defaults are tuned for many small files plus a few large ones.</summary>
+    public sealed class TransferSettings
+    {
+        public const int DefaultConcurrency = 16;
+        public const long MiB = 1024 * 1024;
+
+        /// <summary>Files in flight at once (and multipart parts in flight across all files).</summary>
+        public int Concurrency { get; set; } = DefaultConcurrency;
+
+        /// <summary>Files larger than this go multipart (the aws CLI uses 8 MiB too).</summary>
+        public long MultipartThreshold { get; set; } = 8 * MiB;
+
+        /// <summary>Smallest part size; grows for huge files so there are at most 10,000 parts.</summary>
+        public long PartSize { get; set; } = 8 * MiB;
+
+        /// <summary>Part size for a file of <paramref name="length"/> bytes: ≥ PartSize, ≤ 10,000 parts, whole MiB.</summary>
+        public long PartSizeFor(long length)
+        {
+            var size = Math.Max(PartSize, 5 * MiB);
+            var needed = (length + 9999) / 10000;
+            if (needed > size) size = (needed + MiB - 1) / MiB * MiB;
+            return size;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Management.Automation;
+using MediaOps.Transfer;
+
+namespace MediaOps.Commands
+{
+    /// <summary>The local tree against the objects under the prefix, streamed in key order.</summary>
+    [Cmdlet(VerbsData.Compare, "MediaStore")]
+    [OutputType(typeof(MediaDifference))]
+    public sealed class CompareMediaStoreCommand : MediaSyncCmdlet
+    {
+        [Parameter]
+        public SwitchParameter IncludeEqual { get; set; }
+
+        /// <summary>Compare content (MD5) instead of size and time.</summary>
+        [Parameter]
+        public SwitchParameter Checksum { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = ResolveTarget();
+            var options = new SyncOptions { Path = ResolvedPath, Exclude = Exclude, Checksum = Checksum, IncludeEqual = IncludeEqual };
+            try
+            {
+                Await(ct => new MediaSync(Clients).CompareAsync(target, options, diff => Post(() => WriteObject(diff)), ct));
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation;
+using MediaOps.Local;
+
+namespace MediaOps.Commands
+{
+    /// <summary>Audit a local MEDIA_ROOT: one LocalMediaFile per file in key order, or one summary.</summary>
+    [Cmdlet(VerbsCommon.Get, "MediaInventory")]
+    [OutputType(typeof(LocalMediaFile), typeof(MediaInventorySummary))]
+    public sealed class GetMediaInventoryCommand : MediaCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "MediaRoot")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        /// <summary>Key prefix for the Key column; defaults to $env:AWS_LOCATION, else 'media'.</summary>
+        [Parameter]
+        [Alias("KeyPrefix", "Location")]
+        [AllowEmptyString]
+        public string Prefix { get; set; }
+
+        [Parameter]
+        public SwitchParameter Summary { get; set; }
+
+        [Parameter]
+        public SwitchParameter FollowSymlink { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var prefix = Prefix ?? Environment.GetEnvironmentVariable(MediaTarget.EnvLocation) ?? MediaTarget.DefaultPrefix;
+            var inventory = new MediaInventory(GetUnresolvedProviderPathFromPSPath(Path), prefix, FollowSymlink);
+            WriteVerbose($"MediaOps: auditing '{inventory.Root}' with key prefix '{MediaTarget.NormalizePrefix(prefix)}'");
+            try
+            {
+                var files = WithProgress(inventory.Files(CancellationToken), inventory.Root);
+                if (Summary) WriteObject(inventory.Summarize(files));
+                else foreach (var file in files) WriteObject(file);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowMediaError(ex, Path);
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(1, "Get-MediaInventory", "done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        private System.Collections.Generic.IEnumerable<LocalMediaFile> WithProgress(System.Collections.Generic.IEnumerable<LocalMediaFile> files, string root)
+        {
+            long count = 0;
+            foreach (var file in files)
+            {
+                if (++count % 1000 == 0)
+                    WriteProgress(new ProgressRecord(1, "Get-MediaInventory " + root, $"{count:N0} files examined") { CurrentOperation = file.RelativePath });
+                yield return file;
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Management.Automation;
+using MediaOps.Transfer;
+
+namespace MediaOps.Commands
+{
+    /// <summary>Rollback: restore objects that are missing or different locally. Never writes outside -Path.</summary>
+    [Cmdlet(VerbsData.Sync, "MediaFromS3", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SyncResult), typeof(SyncItem))]
+    public sealed class SyncMediaFromS3Command : MediaSyncCmdlet
+    {
+        /// <summary>Only objects modified after this instant (the cutover).</summary>
+        [Parameter]
+        public DateTime? Since { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int Concurrency { get; set; } = TransferSettings.DefaultConcurrency;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Compare content (MD5) of same-size files instead of trusting size and time.</summary>
+        [Parameter]
+        public SwitchParameter Checksum { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = ResolveTarget();
+            var path = ResolvedPath;
+            var whatIf = IsWhatIf;
+            if (!ShouldProcess(path, $"Download new and changed objects from {target.Uri}") && !whatIf) return;
+            var options = new SyncOptions
+            {
+                Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf, Concurrency = Concurrency,
+                SinceUtc = Since.HasValue ? Since.Value.ToUniversalTime() : (DateTime?)null,
+            };
+            try
+            {
+                WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, CreateObserver(PassThru), ct)));
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using MediaOps.Transfer;
+
+namespace MediaOps.Commands
+{
+    /// <summary>
+    /// Migrate MEDIA_ROOT to S3. -WhatIf is the dry run (returns the plan). With -Delete, objects
+    /// whose file is gone are removed after a clean copy pass, capped by -MaxDelete and confirmed
+    /// once for the whole batch (High impact: asked unless -Force or -Confirm:$false).
+    /// </summary>
+    [Cmdlet(VerbsData.Sync, "MediaToS3", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SyncResult), typeof(SyncItem))]
+    public sealed class SyncMediaToS3Command : MediaSyncCmdlet
+    {
+        [Parameter]
+        public SwitchParameter Delete { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long MaxDelete { get; set; } = 1000;
+
+        [Parameter]
+        public SwitchParameter Checksum { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int Concurrency { get; set; } = TransferSettings.DefaultConcurrency;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Delete without the confirmation question (for runbooks).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = ResolveTarget();
+            var path = ResolvedPath;
+            var whatIf = IsWhatIf;
+            if (!ShouldProcess(target.Uri, $"Upload new and changed files from '{path}'" + (Delete ? " and delete objects whose file is gone" : "")) && !whatIf) return;
+            var options = new SyncOptions
+            {
+                Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf,
+                Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete,
+            };
+            try
+            {
+                WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, CreateObserver(PassThru), ct)));
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+
+        protected override bool ConfirmDeletes(long count, long bytes, string target)
+        {
+            var action = $"Delete {count} object(s) ({bytes:N0} bytes) under {target} whose local file is gone";
+            if (!ShouldProcess(target, action)) return false;
+            if (Force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            // Deleting is High impact while the cmdlet as a whole is Medium: ask once for the batch,
+            // as ConfirmImpact.High would, unless $ConfirmPreference is 'None'.
+            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (preference is ConfirmImpact impact && impact == ConfirmImpact.None) return true;
+            return ShouldContinue(action + "?", "Confirm deletion");
+        }
+    }
+}
