@@ -11,6 +11,17 @@ function Invoke-FreshPwsh {
     else { & $self @args }
 }
 
+function Start-FreshPwsh {
+    <# Starts a new pwsh like this one in the background and returns its Process (to wait for or kill). #>
+    param([Parameter(Mandatory)] [string[]] $ArgumentList)
+    $self = (Get-Process -Id $PID).Path
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($self)
+    if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    return [System.Diagnostics.Process]::Start($psi)
+}
+
 function Get-FreeTcpPort {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $listener.Start()
@@ -119,5 +130,5 @@ function New-TestMediaTree {
     return $Root
 }
 
-Export-ModuleMember -Function Invoke-FreshPwsh, Get-FreeTcpPort, Start-MotoServer, Stop-MotoServer, Get-TestEndpoint, Set-TestAwsEnvironment,
+Export-ModuleMember -Function Invoke-FreshPwsh, Start-FreshPwsh, Get-FreeTcpPort, Start-MotoServer, Stop-MotoServer, Get-TestEndpoint, Set-TestAwsEnvironment,
     New-TestBucketName, Invoke-AwsCli, New-TestMediaTree

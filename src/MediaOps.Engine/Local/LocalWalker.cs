@@ -85,9 +85,9 @@ namespace MediaOps.Local
                     DateTime mtime;
                     try
                     {
-                        if (node.IsLink) file = new FileInfo(file.FullName); // stat the target
-                        length = file.Length;
-                        mtime = file.LastWriteTimeUtc;
+                        var stat = node.IsLink ? LinkTarget(file) : file;
+                        length = stat.Length;
+                        mtime = stat.LastWriteTimeUtc;
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                     {
@@ -124,6 +124,17 @@ namespace MediaOps.Local
                 Array.Sort(keys, result, KeyOrder.Instance);
                 return result;
             }
+        }
+
+        // File.ResolveLinkTarget exists on the .NET that PowerShell 7 runs on, not in netstandard2.0.
+        private static readonly System.Reflection.MethodInfo ResolveLinkTarget =
+            typeof(File).GetMethod("ResolveLinkTarget", new[] { typeof(string), typeof(bool) });
+
+        /// <summary>The file a followed symlink ends at (FileInfo of a link describes the link itself).</summary>
+        private static FileInfo LinkTarget(FileInfo link)
+        {
+            if (ResolveLinkTarget != null && ResolveLinkTarget.Invoke(null, new object[] { link.FullName, true }) is FileInfo target) return target;
+            return link; // Windows PowerShell 5.1: FileInfo already follows links there
         }
 
         private static DateTime SafeTime(FileSystemInfo info)

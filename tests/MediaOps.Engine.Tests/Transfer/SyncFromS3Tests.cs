@@ -1,0 +1,113 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MediaOps.Aws;
+using MediaOps.Local;
+using MediaOps.Transfer;
+using Xunit;
+
+namespace MediaOps.Engine.Tests
+{
+    [Collection("moto")]
+    public class SyncFromS3Tests
+    {
+        private readonly MotoServer _moto;
+        public SyncFromS3Tests(MotoServer moto) => _moto = moto;
+
+        private static MediaSync Engine => new MediaSync(AwsClientFactory.Default);
+
+        private static string[] FilesUnder(string root) =>
+            Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => f.Substring(root.Length + 1).Replace('\\', '/')).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+
+        [Fact]
+        public async Task Restore_into_an_empty_folder_is_byte_identical_with_mtimes_then_noop()
+        {
+            using var source = new TempTree(TempTree.AwkwardFiles());
+            using var bucket = new S3TestBucket(_moto);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            using var restore = new TempTree();
+            var target = Path.Combine(restore.Root, "not-yet-there");
+
+            var plan = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, WhatIf = true }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(TempTree.AwkwardFiles().Count, plan.Planned);
+            Assert.False(Directory.Exists(target)); // -WhatIf writes nothing, not even the folder
+
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(TempTree.AwkwardFiles().Count, result.Transferred);
+            Assert.Equal(FilesUnder(source.Root), FilesUnder(target));
+            var objects = (await bucket.ListAsync()).ToDictionary(o => o.Key);
+            foreach (var rel in TempTree.AwkwardFiles().Keys)
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(source.Root, rel)), File.ReadAllBytes(Path.Combine(target, rel)));
+                Assert.Equal(ChangeDetector.Seconds(objects["media/" + rel].LastModified.Value.ToUniversalTime()),
+                    ChangeDetector.Seconds(File.GetLastWriteTimeUtc(Path.Combine(target, rel))));
+            }
+            var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(0, again.Transferred);
+            Assert.Equal(TempTree.AwkwardFiles().Count, again.Skipped);
+
+            // The source folder after the upload: objects are newer but identical, so nothing is downloaded.
+            var back = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(0, back.Transferred);
+        }
+
+        [Fact]
+        public async Task Hostile_keys_are_refused_one_error_each_and_nothing_lands_outside()
+        {
+            using var bucket = new S3TestBucket(_moto);
+            var hostile = new[] { "media/../escaped.txt", "media//tmp/abs.txt", "media/a\\..\\..\\b.txt", "media/C:/x.txt", "media/x/../../up.txt" };
+            foreach (var key in hostile) await bucket.PutAsync(key, "evil");
+            await bucket.PutAsync("media/ok.txt", "fine");
+            await bucket.PutAsync("media/folder/", "");
+            using var outer = new TempTree();
+            var target = Path.Combine(outer.Root, "restore");
+
+            var observer = new RecordingObserver();
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, observer, CancellationToken.None);
+            Assert.Equal(1, result.Transferred);
+            Assert.Equal(hostile.Length, result.Failed);
+            Assert.Equal(hostile.Length, observer.Errors.Count);
+            Assert.All(observer.Errors, e => Assert.Equal("MediaOps.UnsafeKey", ((MediaOpsException)e.Error).ErrorId));
+            Assert.Equal(hostile.OrderBy(k => k, KeyOrder.Instance), observer.Items.Where(i => i.Status == SyncItemStatus.Failed).Select(i => i.Key));
+            Assert.Equal(new[] { "restore/ok.txt" }, FilesUnder(outer.Root));
+            Assert.False(File.Exists("/tmp/abs.txt") && File.ReadAllText("/tmp/abs.txt") == "evil");
+        }
+
+        [Fact]
+        public async Task Since_restores_only_post_cutover_objects_and_same_size_overwrites()
+        {
+            using var source = new TempTree();
+            source.Write("old.txt", "before cutover");
+            source.Write("avatar.png", "AAAA");
+            using var bucket = new S3TestBucket(_moto);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            await Task.Delay(1100);
+            var cutover = DateTime.UtcNow;
+            await Task.Delay(1100);
+            await bucket.PutAsync("media/new.txt", "after cutover");
+            await bucket.PutAsync("media/avatar.png", "BBBB"); // same size, replaced by the app after cutover
+
+            var observer = new RecordingObserver();
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root, SinceUtc = cutover }, observer, CancellationToken.None);
+            Assert.Equal(new[] { "media/avatar.png", "media/new.txt" }, observer.Items.Select(i => i.Key));
+            Assert.Equal(2, result.Transferred);
+            Assert.Equal("BBBB", File.ReadAllText(Path.Combine(source.Root, "avatar.png")));
+            Assert.Equal("before cutover", File.ReadAllText(Path.Combine(source.Root, "old.txt")));
+        }
+
+        [Fact]
+        public async Task Stale_temp_files_are_removed_and_never_uploaded()
+        {
+            using var tree = new TempTree();
+            tree.Write("photo.jpg", "x");
+            tree.Write("sub/" + LocalWalker.TempFilePrefix + Guid.NewGuid().ToString("N") + LocalWalker.TempFileSuffix, "partial");
+            using var bucket = new S3TestBucket(_moto);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(new[] { "media/photo.jpg" }, await bucket.KeysAsync());
+            await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(new[] { "photo.jpg" }, FilesUnder(tree.Root));
+        }
+    }
+}

@@ -1,0 +1,232 @@
+#requires -Modules Pester
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    Import-Module $env:MEDIAOPS_MODULE_PATH -Force
+    $script:Moto = Get-TestEndpoint
+    Set-TestAwsEnvironment -Endpoint $Moto.Endpoint
+    $script:E = $Moto.Endpoint
+
+    $script:Nfd = 'cafe' + [char]0x0301 + '.txt'
+    $script:Files = @{
+        'a b/c+d%e#f.txt'                 = 'spaces plus percent hash'
+        "q'uo`"te.jpg"                    = 'quotes'
+        '日本/写真.webp'                  = 'webp'
+        'Ελληνικά/файл.avif'              = 'avif'
+        $Nfd                              = 'nfd'
+        'empty.bin'                       = [byte[]]@()
+        'a-b'                             = 'dash'
+        'a/b'                             = 'slash'
+        'deep/1/2/3/4/5/6/7/8/9/10/x.svg' = '<svg/>'
+        'fonts/f.woff2'                   = 'woff2'
+        'js/app.js'                       = 'js'
+        'logs/app.log.gz'                 = 'gz'
+    }
+    function script:New-Bucket {
+        $name = New-TestBucketName -Stem 'sync'
+        Invoke-AwsCli -Endpoint $E s3api create-bucket --bucket $name | Out-Null
+        $name
+    }
+    function script:Get-Keys([string] $Bucket) {
+        $list = Invoke-AwsCli -Endpoint $E s3api list-objects-v2 --bucket $Bucket
+        if ($list -is [string] -or -not $list.Contents) { return @() }
+        @($list.Contents.Key)
+    }
+    function script:Get-Uploads([string] $Bucket) {
+        $list = Invoke-AwsCli -Endpoint $E s3api list-multipart-uploads --bucket $Bucket
+        if ($list -is [string] -or -not $list.PSObject.Properties['Uploads']) { return @() }
+        @($list.Uploads)
+    }
+    # The UTF-8 binary order S3 lists in.
+    function script:Sort-Utf8([string[]] $Keys) {
+        $Keys | Sort-Object { [BitConverter]::ToString([Text.Encoding]::UTF8.GetBytes($_)) }
+    }
+}
+AfterAll { if ($script:Moto.Owned) { $script:Moto | Stop-MotoServer } }
+
+Describe 'Sync-MediaToS3' {
+    BeforeAll {
+        $script:Root = New-TestMediaTree -Files $Files
+        $script:Bucket = New-Bucket
+    }
+
+    It '-WhatIf writes nothing and returns the plan' {
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -WhatIf
+        $r | Should -BeOfType ([MediaOps.SyncResult])
+        $r.WhatIf | Should -BeTrue
+        $r.Planned | Should -Be $Files.Count
+        $r.Transferred | Should -Be 0
+        Get-Keys $Bucket | Should -BeNullOrEmpty
+        Get-Uploads $Bucket | Should -BeNullOrEmpty
+    }
+
+    It 'uploads every awkward name under its raw key (checked with the aws CLI), items first then one result' {
+        $out = Sync-MediaToS3 -Path $Root -BucketName $Bucket -PassThru
+        $items = $out | Select-Object -SkipLast 1
+        $out[-1] | Should -BeOfType ([MediaOps.SyncResult])
+        $items | ForEach-Object { $_ | Should -BeOfType ([MediaOps.SyncItem]) }
+        $out[-1].Transferred | Should -Be $Files.Count
+        $out[-1].Failed | Should -Be 0
+        $expected = Sort-Utf8 ($Files.Keys | ForEach-Object { "media/$_" })
+        Get-Keys $Bucket | Should -Be $expected
+        @($items.Key) | Should -Be $expected
+    }
+
+    It 'sets Content-Type and Content-Encoding exactly as Python mimetypes does' {
+        $names = 'fonts/f.woff2', 'js/app.js', '日本/写真.webp', 'Ελληνικά/файл.avif', 'deep/1/2/3/4/5/6/7/8/9/10/x.svg', 'logs/app.log.gz'
+        $python = $names | ConvertTo-Json | & /usr/bin/python3 -c 'import json,sys,mimetypes; print(json.dumps([list(mimetypes.guess_type(n)) for n in json.load(sys.stdin)]))' | ConvertFrom-Json
+        for ($i = 0; $i -lt $names.Count; $i++) {
+            $head = Invoke-AwsCli -Endpoint $E s3api head-object --bucket $Bucket --key "media/$($names[$i])"
+            $expectedType = if ($python[$i][0]) { $python[$i][0] } else { 'application/octet-stream' }
+            $head.ContentType | Should -BeExactly $expectedType -Because $names[$i]
+            $encoding = if ($head.PSObject.Properties['ContentEncoding']) { $head.ContentEncoding } else { $null }
+            $encoding | Should -Be $python[$i][1] -Because $names[$i]
+        }
+    }
+
+    It 'a no-op resync uploads nothing' {
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket
+        $r.Transferred | Should -Be 0
+        $r.Skipped | Should -Be $Files.Count
+    }
+
+    It 'uploads changed files and only them' {
+        Set-Content -LiteralPath (Join-Path $Root 'a/b') -Value 'slash, now longer' -NoNewline
+        $out = Sync-MediaToS3 -Path $Root -BucketName $Bucket -PassThru
+        @($out | Where-Object { $_ -is [MediaOps.SyncItem] }).Key | Should -Be @('media/a/b')
+        $tmp = New-TemporaryFile
+        Invoke-AwsCli -Endpoint $E s3api get-object --bucket $Bucket --key 'media/a/b' $tmp.FullName | Out-Null
+        Get-Content -LiteralPath $tmp.FullName -Raw | Should -BeExactly 'slash, now longer'
+        Remove-Item $tmp
+    }
+
+    It 'Compare-MediaStore reports differences and -IncludeEqual everything' {
+        Compare-MediaStore -Path $Root -BucketName $Bucket | Should -BeNullOrEmpty
+        $all = Compare-MediaStore -Path $Root -BucketName $Bucket -IncludeEqual
+        $all.Count | Should -Be $Files.Count
+        $all | ForEach-Object { $_ | Should -BeOfType ([MediaOps.MediaDifference]); $_.State | Should -Be 'Same' }
+        Set-Content -LiteralPath (Join-Path $Root 'new file.txt') -Value 'new'
+        $d = Compare-MediaStore -Path $Root -BucketName $Bucket
+        $d.State | Should -Be 'OnlyLocal'
+        $d.Key | Should -BeExactly 'media/new file.txt'
+        Remove-Item -LiteralPath (Join-Path $Root 'new file.txt')
+    }
+
+    It '-Delete refuses above -MaxDelete, then deletes only inside the prefix' {
+        Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket --key 'mediaother/keep.txt' | Out-Null
+        Remove-Item -LiteralPath (Join-Path $Root 'a-b'), (Join-Path $Root 'empty.bin')
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Delete -MaxDelete 1 -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.MaxDeleteExceeded*'
+        $r.Deleted | Should -Be 0
+        Get-Keys $Bucket | Should -Contain 'media/a-b'
+
+        $plan = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Delete -WhatIf -PassThru
+        @($plan | Where-Object { $_ -is [MediaOps.SyncItem] -and $_.Action -eq 'Delete' }).Key | Should -Be @('media/a-b', 'media/empty.bin')
+        Get-Keys $Bucket | Should -Contain 'media/a-b'
+
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Delete -Force
+        $r.Deleted | Should -Be 2
+        $keys = Get-Keys $Bucket
+        $keys | Should -Not -Contain 'media/a-b'
+        $keys | Should -Contain 'mediaother/keep.txt'
+    }
+
+    It '-Exclude leaves matching files alone on both sides' {
+        Set-Content -LiteralPath (Join-Path $Root 'skip.tmp') -Value 'tmp'
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Exclude '*.tmp' -Delete -Force
+        $r.Transferred | Should -Be 0
+        Get-Keys $Bucket | Should -Not -Contain 'media/skip.tmp'
+    }
+
+    It 'a missing bucket is one terminating error' {
+        { Sync-MediaToS3 -Path $Root -BucketName 'no-such-bucket-mediaops' -ErrorAction Stop } | Should -Throw -ErrorId 'MediaOps.BucketNotFound*'
+    }
+}
+
+Describe 'Sync-MediaFromS3' {
+    BeforeAll {
+        $script:Source = New-TestMediaTree -Files $Files
+        $script:Bucket2 = New-Bucket
+        Sync-MediaToS3 -Path $Source -BucketName $Bucket2 | Out-Null
+    }
+
+    It 'restores into an empty folder byte for byte, -WhatIf first writing nothing' {
+        $dest = Join-Path ([IO.Path]::GetTempPath()) ('restore-' + [guid]::NewGuid())
+        $plan = Sync-MediaFromS3 -Path $dest -BucketName $Bucket2 -WhatIf
+        $plan.WhatIf | Should -BeTrue
+        $plan.Planned | Should -Be $Files.Count
+        Test-Path $dest | Should -BeFalse
+
+        $r = Sync-MediaFromS3 -Path $dest -BucketName $Bucket2
+        $r.Transferred | Should -Be $Files.Count
+        foreach ($rel in $Files.Keys) {
+            (Get-FileHash -LiteralPath (Join-Path $dest $rel)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $Source $rel)).Hash
+        }
+        (Sync-MediaFromS3 -Path $dest -BucketName $Bucket2).Transferred | Should -Be 0
+        Get-ChildItem $dest -Recurse -Force -Filter '.mediaops-*' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses hostile keys planted with the aws CLI, one SecurityError each, nothing outside' {
+        $b = New-Bucket
+        $hostile = 'media/../outside.txt', 'media//tmp/mediaops-abs.txt', 'media/x\..\..\y.txt', 'media/C:/win.txt'
+        foreach ($k in $hostile + 'media/fine.txt' + 'media/dir/') { Invoke-AwsCli -Endpoint $E s3api put-object --bucket $b --key $k | Out-Null }
+        $planted = Get-Keys $b
+        foreach ($k in $hostile) { $planted | Should -Contain $k }
+        $outer = Join-Path ([IO.Path]::GetTempPath()) ('outer-' + [guid]::NewGuid())
+        $dest = Join-Path $outer 'restore'
+        $r = Sync-MediaFromS3 -Path $dest -BucketName $b -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be $hostile.Count
+        $errs | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'MediaOps.UnsafeKey*'
+            $_.CategoryInfo.Category | Should -Be 'SecurityError'
+        }
+        $r.Failed | Should -Be $hostile.Count
+        $r.Transferred | Should -Be 1
+        @(Get-ChildItem $outer -Recurse -File | ForEach-Object { $_.FullName.Substring($outer.Length + 1) }) | Should -Be @('restore/fine.txt')
+        Test-Path '/tmp/mediaops-abs.txt' | Should -BeFalse
+    }
+
+    It '-Since restores only what changed after the cutover' {
+        $cutover = [DateTime]::UtcNow
+        Start-Sleep -Milliseconds 1100
+        Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket2 --key 'media/after.txt' | Out-Null
+        $out = Sync-MediaFromS3 -Path $Source -BucketName $Bucket2 -Since $cutover -PassThru
+        @($out | Where-Object { $_ -is [MediaOps.SyncItem] }).Key | Should -Be @('media/after.txt')
+        Test-Path -LiteralPath (Join-Path $Source 'after.txt') | Should -BeTrue
+    }
+}
+
+Describe 'Interop and interruption' {
+    It 'a tree uploaded by aws s3 sync compares as equal and needs no re-upload' {
+        $root = New-TestMediaTree -Files $Files
+        $b = New-Bucket
+        Invoke-AwsCli -Endpoint $E s3 sync $root "s3://$b/media/" | Out-Null
+        Get-Keys $b | Should -Be (Sort-Utf8 ($Files.Keys | ForEach-Object { "media/$_" }))
+        Compare-MediaStore -Path $root -BucketName $b | Should -BeNullOrEmpty
+        Compare-MediaStore -Path $root -BucketName $b -Checksum | Should -BeNullOrEmpty
+        (Sync-MediaToS3 -Path $root -BucketName $b).Transferred | Should -Be 0
+    }
+
+    It 'a killed sync leaves no multipart upload after the rerun, which completes' {
+        $root = New-TestMediaTree -Files @{ 'video/big.mp4' = [byte[]]::new(1) }
+        $big = Join-Path $root 'video/big.mp4'
+        $fs = [IO.File]::OpenWrite($big); $fs.SetLength(400MB); $fs.Close()
+        $b = New-Bucket
+        $script = "Import-Module '$env:MEDIAOPS_MODULE_PATH'; Sync-MediaToS3 -Path '$root' -BucketName '$b' -Concurrency 2"
+        $proc = Start-FreshPwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $script
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Get-Uploads $b) -and [DateTime]::UtcNow -lt $deadline -and -not $proc.HasExited) { Start-Sleep -Milliseconds 200 }
+            $proc.HasExited | Should -BeFalse -Because 'the kill must land mid-multipart'
+            @(Get-Uploads $b).Count | Should -Be 1
+        } finally {
+            if (-not $proc.HasExited) { $proc.Kill($true) }
+            $proc.WaitForExit(10000) | Out-Null
+        }
+        $r = Sync-MediaToS3 -Path $root -BucketName $b
+        $r.Transferred | Should -Be 1
+        Get-Uploads $b | Should -BeNullOrEmpty
+        (Invoke-AwsCli -Endpoint $E s3api head-object --bucket $b --key 'media/video/big.mp4').ContentLength | Should -Be 400MB
+        Get-ChildItem $root -Recurse -Force -Filter '.mediaops-*' | Should -BeNullOrEmpty
+        Remove-Item $root -Recurse -Force
+    }
+}
