@@ -60,6 +60,8 @@ namespace MediaOps.Transfer
         public async Task<SyncResult> SyncToS3Async(MediaTarget target, SyncOptions options, ISyncObserver observer, CancellationToken ct)
         {
             var root = RequireFolder(options.Path);
+            RetryCounter.EnsureRegistered();
+            var retries = RetryCounter.Begin();
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings.Concurrency);
@@ -101,7 +103,7 @@ namespace MediaOps.Transfer
                 if (options.Delete && deletes.Count > 0)
                     await new PrefixDeleter(s3, target, observer, run).DeleteAsync(deletes, options, ct).ConfigureAwait(false);
             }
-            return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf);
+            return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
             Task<SyncItem> Upload(PlanPair pair, string reason)
             {
@@ -122,6 +124,8 @@ namespace MediaOps.Transfer
                 if (options.WhatIf) observer.Verbose($"'{root}' does not exist yet; it would be created.");
                 else Directory.CreateDirectory(root);
             }
+            RetryCounter.EnsureRegistered();
+            var retries = RetryCounter.Begin();
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings.Concurrency);
@@ -169,7 +173,7 @@ namespace MediaOps.Transfer
                     return options.WhatIf ? run.Plan(pair, SyncAction.Download, remote.Size) : await Download(pair).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
             }, ct), ct).ConfigureAwait(false);
-            return run.Finish(SyncDirection.FromS3, target.Uri, root, options.WhatIf);
+            return run.Finish(SyncDirection.FromS3, target.Uri, root, options.WhatIf, retries.Retries);
 
             Task<SyncItem> Download(PlanPair pair)
             {

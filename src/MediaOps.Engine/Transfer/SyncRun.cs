@@ -126,10 +126,12 @@ namespace MediaOps.Transfer
         public SyncItem Item(string key, string relativePath, SyncAction action, SyncItemStatus status, long length) =>
             new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length };
 
-        public SyncResult Finish(SyncDirection direction, string source, string destination, bool whatIf)
+        public SyncResult Finish(SyncDirection direction, string source, string destination, bool whatIf, long retries)
         {
             _observer.Progress(Counters.Snapshot(_activity, completed: true));
-            return Counters.ToResult(direction, source, destination, whatIf);
+            var result = Counters.ToResult(direction, source, destination, whatIf);
+            result.Retries = retries;
+            return result;
         }
     }
 }

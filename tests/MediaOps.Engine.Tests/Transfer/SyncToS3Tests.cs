@@ -187,5 +187,25 @@ namespace MediaOps.Engine.Tests
             Assert.Equal(new[] { ("media/d0/new.txt", DifferenceState.OnlyLocal), ("media/d3/f-02299.txt", DifferenceState.OnlyRemote) },
                 diffs.Select(d => (d.Key, d.State)));
         }
+
+        [Fact]
+        public async Task Retries_of_the_sdk_are_counted_in_the_result()
+        {
+            using var tree = new TempTree();
+            for (var i = 0; i < 5; i++) tree.Write($"f{i}.txt", "x" + i);
+            using var bucket = new S3TestBucket(_moto);
+            using var flaky = new FlakyFrontDoor(_moto.Endpoint, failFirst: 3);
+            var target = MediaTarget.Resolve(new MediaTargetOptions
+            {
+                BucketName = bucket.Name, Prefix = "media", EndpointUrl = flaky.Endpoint, Region = "us-east-1",
+                AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
+            }, _ => null);
+            var result = await Engine.SyncToS3Async(target, new SyncOptions { Path = tree.Root, Concurrency = 1 }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(5, result.Transferred);
+            Assert.Equal(0, result.Failed);
+            Assert.Equal(3, flaky.Failed);
+            Assert.True(result.Retries >= 3, $"Retries = {result.Retries}");
+            Assert.Equal(5, (await bucket.KeysAsync()).Count);
+        }
     }
 }
