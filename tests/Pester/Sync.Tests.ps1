@@ -123,6 +123,12 @@ Describe 'Sync-MediaToS3' {
         @($plan | Where-Object { $_ -is [MediaOps.SyncItem] -and $_.Action -eq 'Delete' }).Key | Should -Be @('media/a-b', 'media/empty.bin')
         Get-Keys $Bucket | Should -Contain 'media/a-b'
 
+        # No -Force in a non-interactive host: the delete batch cannot be confirmed, so nothing goes.
+        $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Delete -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.DeleteNotConfirmed*'
+        $r.Deleted | Should -Be 0
+        Get-Keys $Bucket | Should -Contain 'media/a-b'
+
         $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -Delete -Force
         $r.Deleted | Should -Be 2
         $keys = Get-Keys $Bucket

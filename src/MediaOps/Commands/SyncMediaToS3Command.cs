@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using MediaOps.Transfer;
 
@@ -63,7 +64,19 @@ namespace MediaOps.Commands
             // as ConfirmImpact.High would, unless $ConfirmPreference is 'None'.
             var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
             if (preference is ConfirmImpact impact && impact == ConfirmImpact.None) return true;
-            return ShouldContinue(action + "?", "Confirm deletion");
+            try
+            {
+                return ShouldContinue(action + "?", "Confirm deletion");
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            {
+                // A non-interactive host cannot ask: say how to confirm instead of failing obscurely.
+                WriteError(new ErrorRecord(ex, "MediaOps.DeleteNotConfirmed", ErrorCategory.OperationStopped, target)
+                {
+                    ErrorDetails = new ErrorDetails($"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to delete without asking."),
+                });
+                return false;
+            }
         }
     }
 }
