@@ -369,8 +369,13 @@ foreach ($command in $commands) {
         if ($piped) {
             foreach ($usage in $piped) {
                 $p = $byName[$usage.Name]
-                $how = if ($usage.ByValue) { "binds to -$($p.Name) from the pipeline" } else { "objects with a $($p.Name) property$(if ($p.Aliases) { " (or $($p.Aliases -join ', '))" }) bind to -$($p.Name)" }
-                [pscustomobject]@{ Type = $p.TypeFullName; Text = @("$($p.TypeName): $how.") }
+                $names = @($p.Name) + @($p.Aliases)
+                $properties = if ($names.Count -gt 1) { ($names[0..($names.Count - 2)] -join ', ') + ' or ' + $names[-1] } else { $names[0] }
+                $text = @(
+                    if ($usage.ByValue) { "Piped values bind to -$($p.Name)." }
+                    if ($usage.ByPropertyName) { "Piped objects with a $properties property bind to -$($p.Name)." }
+                ) -join ' '
+                [pscustomobject]@{ Type = $p.TypeFullName; Text = @($text) }
             }
         }
         else { [pscustomobject]@{ Type = 'None'; Text = @('This cmdlet takes no pipeline input.') } }
