@@ -47,6 +47,18 @@ BeforeAll {
         'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3'
     )
 
+    # MediaOps commands in a piece of PowerShell, and the parameters they name that do not exist.
+    function Get-MediaOpsCall([string] $Code) {
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$null, [ref]$null)
+        foreach ($call in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+            $command = $Module.ExportedCmdlets[$call.GetCommandName()]
+            if (-not $command) { continue }
+            $known = @($command.Parameters.Keys) + @($command.Parameters.Values.Aliases)
+            $named = @($call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] } | ForEach-Object ParameterName)
+            [pscustomobject]@{ Name = $command.Name; Unknown = @($named | Where-Object { $_ -notin $known }) }
+        }
+    }
+
     # Every type a parameter or output exposes, looking through arrays, nullables and generics.
     function Get-ExposedType([type] $Type) {
         if (-not $Type) { return }
@@ -110,20 +122,11 @@ Describe 'Manifest and cmdlet assembly' {
 
     It 'about_MediaOps uses only parameters the cmdlets have' {
         $topic = Get-Content -Raw (Join-Path $Module.ModuleBase 'en-US/about_MediaOps.help.txt')
-        $checked = 0
-        foreach ($line in $topic -split "`n" | Where-Object { $_ -match '^\s+\w+-Media\w+' }) {
-            $ast = [System.Management.Automation.Language.Parser]::ParseInput($line.Trim(), [ref]$null, [ref]$null)
-            foreach ($call in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
-                $checked++
-                $command = $Module.ExportedCmdlets[$call.GetCommandName()]
-                if (-not $command) { continue } # a pending cmdlet (see the manifest test)
-                foreach ($p in $call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
-                    $known = @($command.Parameters.Keys) + @($command.Parameters.Values.Aliases)
-                    $known | Should -Contain $p.ParameterName -Because "about_MediaOps shows '$($line.Trim())'"
-                }
-            }
+        $lines = @($topic -split "`n" | Where-Object { $_ -match '^\s+\w+-Media\w+' } | ForEach-Object Trim)
+        $lines.Count | Should -BeGreaterThan 10 -Because 'the topic walks through the runbook with MediaOps commands'
+        foreach ($line in $lines) {
+            foreach ($call in Get-MediaOpsCall $line) { $call.Unknown | Should -BeNullOrEmpty -Because "about_MediaOps shows '$line'" }
         }
-        $checked | Should -BeGreaterThan 10 -Because 'the topic walks through the runbook with MediaOps commands'
     }
 }
 
@@ -182,6 +185,16 @@ Describe '<Name>' -ForEach $Cmdlets {
         $examples = @((Get-Help $Name -Examples).examples.example)
         $examples.Count | Should -BeGreaterOrEqual 2
         foreach ($example in $examples) { $example.code | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'has examples that parse and use only parameters <Name> has' {
+        foreach ($example in @((Get-Help $Name -Examples).examples.example)) {
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($example.code, [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty -Because "'$($example.title.Trim(' -'))' must be valid PowerShell"
+            $calls = @(Get-MediaOpsCall $example.code)
+            foreach ($call in $calls) { $call.Unknown | Should -BeNullOrEmpty -Because "'$($example.title.Trim(' -'))' calls $($call.Name)" }
+        }
     }
 
     It 'describes every parameter, with the metadata of the code' {
