@@ -39,6 +39,8 @@ MOTO_IAM_LIMITS = """
   an explicit Deny. So `s3:prefix` conditions on s3:ListBucket are NOT applied unless the
   launcher runs with --emulate-s3-prefix-condition (String* operators on s3:prefix,
   s3:delimiter, s3:max-keys, AWS semantics: absent key fails, unmet condition = not applicable).
+- Bucket policy documents: moto stores any bytes; the launcher makes it answer MalformedPolicy
+  (HTTP 400) for a document that is not a JSON object with a Statement, as AWS does.
 - Actions are moto's mapping (s3/responses.py ACTION_MAP): HEAD bucket is checked as
   s3:HeadBucket; GetBucketEncryption and GetBucketOwnershipControls fall to s3:ListBucket;
   PutBucketEncryption falls to s3:CreateBucket.
@@ -287,6 +289,36 @@ def _install_s3_signature_fix():
     access_control.RawSigV4S3Request = RawSigV4S3Request
 
 
+def _install_policy_document_validation():
+    """AWS parses a bucket policy before storing it (MalformedPolicy, HTTP 400); moto 5.2 stores any bytes.
+
+    Test-MediaAccess's PutBucketPolicy probe relies on that rejection, so without this a probe
+    against moto would replace the bucket policy.
+    """
+    import json
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.models import S3Backend
+
+    class MalformedPolicy(S3ClientError):
+        code = "MalformedPolicy"
+
+        def __init__(self):
+            super().__init__("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+
+    original = S3Backend.put_bucket_policy
+
+    def put_bucket_policy(self, bucket_name, policy):
+        try:
+            document = json.loads(policy)
+        except (TypeError, ValueError):
+            document = None
+        if not isinstance(document, dict) or "Statement" not in document:
+            raise MalformedPolicy()
+        return original(self, bucket_name, policy)
+
+    S3Backend.put_bucket_policy = put_bucket_policy
+
+
 def fix_sigv4_canonicalisation():
     """Replace moto's S3 SigV4 check under IAM enforcement (getmoto/moto#5948); see module doc."""
     _install_s3_signature_fix()
@@ -306,6 +338,7 @@ def main():
         fix_sigv4_canonicalisation()
     if args.emulate_s3_prefix_condition:
         _install_s3_prefix_condition_emulation()
+    _install_policy_document_validation()
 
     from moto.server import ThreadedMotoServer
 

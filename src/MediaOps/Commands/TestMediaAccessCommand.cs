@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using MediaOps.Policy;
+
+namespace MediaOps.Commands
+{
+    /// <summary>
+    /// Proves least privilege live: the credentials can list, write, read and delete inside the prefix and
+    /// nothing more. SupportsShouldProcess because it writes and deletes (its own, uniquely named) probe
+    /// objects: under -WhatIf only the read-only probes run.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MediaAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(CheckResult))]
+    public sealed class TestMediaAccessCommand : MediaTargetCmdlet
+    {
+        /// <summary>Also probe s3:PutBucketPolicy on an -EndpointUrl server (only for servers known to reject malformed policies).</summary>
+        [Parameter]
+        public SwitchParameter ProbePolicyWriteOnEndpoint { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var target = ResolveTarget();
+            var options = new AccessProbeOptions
+            {
+                WriteProbes = ShouldProcess(target.Uri, "Write, read back and delete uniquely named probe objects (inside the prefix and next to it)"),
+                PolicyWriteProbeOnCustomEndpoint = ProbePolicyWriteOnEndpoint,
+            };
+            options.PolicyWriteProbe = (target.IsCustomEndpoint && !ProbePolicyWriteOnEndpoint)
+                || ShouldProcess(target.Uri, "Send a deliberately malformed bucket policy to test s3:PutBucketPolicy (S3 rejects it; the policy is not changed)");
+            try
+            {
+                Await(ct => new AccessProber(Clients).ProbeAsync(target, options, ct, OnPipelineThread<CheckResult>(WriteObject)));
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+    }
+}
