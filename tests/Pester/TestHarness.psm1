@@ -94,7 +94,8 @@ function Set-TestAwsEnvironment {
     Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE, Env:AWS_STORAGE_BUCKET_NAME, Env:AWS_LOCATION, Env:AWS_S3_REGION_NAME -ErrorAction SilentlyContinue
     $env:AWS_DEFAULT_REGION = 'us-east-1'
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    if ($Endpoint) { $env:AWS_S3_ENDPOINT_URL = $Endpoint }
+    # Without -Endpoint, clear it: a value left by an earlier test file points at a stopped moto.
+    if ($Endpoint) { $env:AWS_S3_ENDPOINT_URL = $Endpoint } else { Remove-Item Env:AWS_S3_ENDPOINT_URL -ErrorAction SilentlyContinue }
 }
 
 function New-TestBucketName {
