@@ -1,24 +1,99 @@
 <#
 .SYNOPSIS
-    The MediaOps demo: the Django media cutover runbook against a local moto S3 on sample media.
+    The MediaOps demo: the whole Django media cutover runbook against a local moto S3 on generated sample media.
 .DESCRIPTION
-    Starts moto on a free loopback port, then runs the runbook steps with MediaOps and prints
-    each step's results. Run it with: dotnet tool run pwsh -File ./build.ps1 Demo
+    Starts moto on a free loopback port, generates a small MEDIA_ROOT with awkward names and a database export of
+    file names (one of them missing), then:
+      1. Initialize-MediaBucket (secure baseline)
+      2. examples/Cutover.ps1: audit, checks, dry run, sync, final pass, verify names, smoke test. It stops at the
+         missing name, as it must; the stale row is removed and the cutover runs again (the sync skips what is done).
+      3. a post-cutover upload through Django (django-storages) when it is installed, else through the aws CLI,
+         and its URL from Get-MediaUrl
+      4. examples/Rollback.ps1: the post-cutover upload comes back to MEDIA_ROOT.
+    Run it with: dotnet tool run pwsh -File ./build.ps1 Demo
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHarness.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/DjangoHarness.psm1') -Force
 Import-Module $ModulePath -Force
 
+function Write-Banner([string] $Text) { Write-Host "`n######## $Text" -ForegroundColor Yellow }
+
+$work = Join-Path ([IO.Path]::GetTempPath()) ('mediaops-demo-' + [guid]::NewGuid().ToString('N'))
+$mediaRoot = Join-Path $work 'media'
 $moto = Start-MotoServer
+$site = $null
 try {
     Set-TestAwsEnvironment -Endpoint $moto.Endpoint
     $env:AWS_STORAGE_BUCKET_NAME = 'myapp-demo-media'
-    Write-Host "moto S3 at $($moto.Endpoint); bucket $env:AWS_STORAGE_BUCKET_NAME, prefix media/" -ForegroundColor Cyan
+    $env:AWS_LOCATION = 'media'
+    Write-Host "moto S3 at $($moto.Endpoint); bucket $env:AWS_STORAGE_BUCKET_NAME, prefix media/ (the app's environment variables)" -ForegroundColor Cyan
 
-    Write-Host "`n== Step 3: whose credentials are these?" -ForegroundColor Cyan
-    Test-MediaCredential | Format-Table -AutoSize | Out-Host
+    Write-Banner 'Sample MEDIA_ROOT and a database export of file names'
+    $files = [ordered]@{
+        'uploads/2024/05/holiday photo.jpg'      = [byte[]]((0..255) * 40)
+        'uploads/2024/05/ünïcødé café.png'       = [byte[]]((255..0) * 12)
+        'documents/contract (signed) v2.pdf'     = '%PDF-1.4 demo contract'
+        'avatars/user+42&friends.png'            = [byte[]](1..64)
+        'exports/report.2024.final.csv'          = "id,total`n1,42`n"
+    }
+    New-TestMediaTree -Files $files -Root $mediaRoot | Out-Null
+    Get-ChildItem $mediaRoot -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring($mediaRoot.Length + 1) } }, Length | Format-Table -AutoSize | Out-Host
+    $namesCsv = Join-Path $work 'names.csv'
+    $rows = @(1..$files.Count | ForEach-Object { [pscustomobject]@{ id = $_; file = @($files.Keys)[$_ - 1] } })
+    $rows += [pscustomobject]@{ id = 99; file = 'uploads/2019/01/lost before the move.jpg' }
+    $rows | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
+    Write-Host "names.csv (SELECT id, file FROM app_document): $($rows.Count) rows, one of which points at a file that no longer exists."
+
+    Write-Banner 'Initialize-MediaBucket: create the bucket with the secure baseline'
+    Initialize-MediaBucket -Confirm:$false | Format-Table Check, Status, Actual -AutoSize | Out-Host
+
+    Write-Banner 'Cutover.ps1 (first run: the database export has a name that does not resolve)'
+    $state = Join-Path $work 'cutover.json'
+    try {
+        & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause | Out-Null
+        throw 'The cutover should have stopped at the missing name.'
+    }
+    catch [System.Management.Automation.RuntimeException] {
+        if ($_.Exception.Message -notmatch 'Test-MediaObject') { throw }
+        Write-Host "As expected, the cutover stopped before the smoke test: $($_.Exception.Message)" -ForegroundColor Magenta
+    }
+    Write-Host 'The row points at a file lost before the migration; the DBA clears it. Running the cutover again.' -ForegroundColor Magenta
+    Import-Csv $namesCsv | Where-Object id -ne 99 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
+
+    Write-Banner 'Cutover.ps1 (second run: sync skips what is already there)'
+    $cutover = & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause
+    $cutover | Select-Object Status, Target, CutoverUtc | Format-List | Out-Host
+
+    Write-Banner 'After cutover: the app uploads a new file to S3'
+    Start-Sleep -Seconds 1
+    $newName = $null
+    if (Test-DjangoAvailable) {
+        $site = New-DjangoSite -Endpoint $moto.Endpoint -BucketName $env:AWS_STORAGE_BUCKET_NAME
+        $upload = Join-Path $work 'invoice.pdf'
+        [IO.File]::WriteAllText($upload, '%PDF-1.4 uploaded after cutover')
+        $newName = (Invoke-Django $site save "invoice 2024-06.pdf=$upload")[0].name
+        Write-Host "Django (django-storages) saved FileField name '$newName'"
+    }
+    else {
+        $newName = 'uploads/2024/06/invoice 2024-06.pdf'
+        $upload = New-TestMediaTree -Files @{ 'invoice.pdf' = '%PDF-1.4 uploaded after cutover' }
+        Invoke-AwsCli -Endpoint $moto.Endpoint s3 cp (Join-Path $upload 'invoice.pdf') "s3://$env:AWS_STORAGE_BUCKET_NAME/media/$newName" | Out-Null
+        Write-Host "Uploaded '$newName' with the aws CLI (Django is not installed here)"
+    }
+    Test-MediaObject $newName | Format-Table Name, Status, Length, ContentType, ServerSideEncryption -AutoSize | Out-Host
+    $url = Get-MediaUrl $newName
+    Write-Host "Get-MediaUrl (what Django hands out, valid until $($url.ExpiresUtc.ToString('u'))):`n$($url.Url)"
+    Write-Host "GET with the signed URL: $((Invoke-WebRequest $url.Url -SkipHttpErrorCheck).StatusCode); unsigned: $((Invoke-WebRequest (Get-MediaUrl $newName -Unsigned).Url -SkipHttpErrorCheck).StatusCode) (private bucket)"
+    Write-Host "In MEDIA_ROOT before rollback: $(Test-Path -LiteralPath (Join-Path $mediaRoot $newName))"
+
+    Write-Banner 'Rollback.ps1: bring post-cutover uploads back to MEDIA_ROOT'
+    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state | Out-Null
+    Write-Host "In MEDIA_ROOT after rollback: $(Test-Path -LiteralPath (Join-Path $mediaRoot $newName))" -ForegroundColor Green
 }
 finally {
+    if ($site) { $site | Remove-DjangoSite }
     $moto | Stop-MotoServer
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -1,0 +1,122 @@
+#requires -Modules Pester
+# The examples users copy must run: Cutover.ps1, Rollback.ps1 and MediaStorage.Tests.ps1 against moto.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    Import-Module $env:MEDIAOPS_MODULE_PATH -Force
+    $script:Moto = Get-TestEndpoint
+    $script:Endpoint = $Moto.Endpoint
+    Set-TestAwsEnvironment -Endpoint $Endpoint
+    $script:Examples = (Resolve-Path (Join-Path $PSScriptRoot '../../examples')).Path
+    $script:Module = $env:MEDIAOPS_MODULE_PATH
+
+    $script:Files = [ordered]@{
+        'uploads/2024/a photo.jpg' = [byte[]](0..200)
+        'uploads/ünï/café.png'     = 'png bytes'
+        'docs/report (final).pdf'  = '%PDF-1.4'
+    }
+    function script:New-Deployment {
+        $bucket = New-TestBucketName 'ex'
+        Initialize-MediaBucket -BucketName $bucket -Confirm:$false | Out-Null
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('examples-' + [guid]::NewGuid().ToString('N'))
+        $root = New-TestMediaTree -Files $Files -Root (Join-Path $dir 'media')
+        $csv = Join-Path $dir 'names.csv'
+        $i = 0
+        $Files.Keys | ForEach-Object { [pscustomobject]@{ id = ++$i; file = $_ } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        [pscustomobject]@{ Bucket = $bucket; Dir = $dir; Root = $root; Csv = $csv; State = Join-Path $dir 'cutover.json' }
+    }
+    function script:Invoke-Cutover($Deployment, [string] $NamesCsv = $Deployment.Csv) {
+        & (Join-Path $Examples 'Cutover.ps1') -Path $Deployment.Root -BucketName $Deployment.Bucket -EndpointUrl $Endpoint `
+            -NamesCsv $NamesCsv -StateFile $Deployment.State -SkipFinalPassPause -ModulePath $Module 6>$null
+    }
+}
+
+AfterAll { if ($script:Moto.Owned) { $script:Moto | Stop-MotoServer } }
+
+Describe 'examples/Cutover.ps1' {
+    It 'runs every step and completes on a baselined bucket' {
+        $d = New-Deployment
+        $result = Invoke-Cutover $d
+        $result.Status | Should -Be 'Completed'
+        $result.Steps.DryRun.WhatIf | Should -BeTrue
+        $result.Steps.DryRun.Transferred | Should -Be 0
+        $result.Steps.Sync.Transferred | Should -Be $Files.Count
+        $result.Steps.FinalPass.Transferred | Should -Be 0
+        @($result.Steps.Objects | Where-Object Status -eq 'Pass').Count | Should -Be $Files.Count
+        $result.Steps.Smoke | ForEach-Object { $_.Status | Should -Be 'Pass' -Because $_.Message }
+        (Get-Content $d.State -Raw | ConvertFrom-Json).CutoverUtc | Should -Not -BeNullOrEmpty
+        (Test-MediaObject ([string[]]$Files.Keys) -BucketName $d.Bucket -Path $d.Root -Checksum -Quiet) | Should -BeTrue
+    }
+
+    It 'stops at the first failure with a message naming the missing database name' {
+        $d = New-Deployment
+        $csv = Join-Path $d.Dir 'with-missing.csv'
+        Copy-Item $d.Csv $csv
+        Add-Content -LiteralPath $csv -Value '"42","uploads/2019/gone.jpg"'
+        { Invoke-Cutover $d $csv } | Should -Throw -ExpectedMessage "*stopped at 'Test-MediaObject'*uploads/2019/gone.jpg*"
+    }
+
+    It 'stops before copying anything when the bucket fails its checks' {
+        $bucket = New-TestBucketName 'raw'
+        Invoke-AwsCli -Endpoint $Endpoint s3api create-bucket --bucket $bucket | Out-Null
+        $d = New-Deployment
+        $d.Bucket = $bucket
+        { Invoke-Cutover $d } | Should -Throw -ExpectedMessage "*stopped at 'Test-MediaBucket'*"
+        Invoke-AwsCli -Endpoint $Endpoint s3 ls --recursive "s3://$bucket/" | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'examples/Rollback.ps1' {
+    It 'brings back exactly the uploads made after cutover' {
+        $d = New-Deployment
+        $null = Invoke-Cutover $d
+        Start-Sleep -Seconds 1
+        $late = New-TestMediaTree -Files @{ 'late upload.txt' = 'uploaded after cutover' }
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp (Join-Path $late 'late upload.txt') "s3://$($d.Bucket)/media/uploads/2024/late upload.txt" | Out-Null
+        $before = Get-ChildItem $d.Root -Recurse -File | ForEach-Object { $_.FullName + $_.LastWriteTimeUtc.Ticks }
+
+        $result = & (Join-Path $Examples 'Rollback.ps1') -StateFile $d.State -ModulePath $Module 6>$null
+        $result.Transferred | Should -Be 1
+        $result.Failed | Should -Be 0
+        Get-Content -LiteralPath (Join-Path $d.Root 'uploads/2024/late upload.txt') -Raw | Should -Be 'uploaded after cutover'
+        $after = Get-ChildItem $d.Root -Recurse -File | Where-Object Name -ne 'late upload.txt' | ForEach-Object { $_.FullName + $_.LastWriteTimeUtc.Ticks }
+        $after | Should -Be $before -Because 'files from before the cutover are left alone'
+    }
+}
+
+Describe 'examples/MediaStorage.Tests.ps1 (run by users with Invoke-Pester)' {
+    BeforeAll {
+        $script:PesterPath = (Get-Module Pester).Path
+        function script:Invoke-UserPester($Deployment, [string] $AccessModel = 'Private') {
+            $data = "@{ BucketName = '$($Deployment.Bucket)'; EndpointUrl = '$Endpoint'; AccessModel = '$AccessModel'; NamesCsv = '$($Deployment.Csv)'; ModulePath = '$Module' }"
+            $script = @"
+Import-Module '$PesterPath'
+`$r = Invoke-Pester -Container (New-PesterContainer -Path '$Examples/MediaStorage.Tests.ps1' -Data $data) -PassThru -Output None
+"`$(`$r.PassedCount) `$(`$r.FailedCount) `$(`$r.SkippedCount)"
+"@
+            $out = Invoke-FreshPwsh -NoProfile -NonInteractive -Command $script 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+            $passed, $failed, $skipped = ($out | Select-Object -Last 1) -split ' '
+            [pscustomobject]@{ Passed = [int]$passed; Failed = [int]$failed; Skipped = [int]$skipped }
+        }
+    }
+
+    It 'passes every check on a migrated private deployment' {
+        $d = New-Deployment
+        $null = Invoke-Cutover $d
+        $r = Invoke-UserPester $d
+        $r.Failed | Should -Be 0
+        $r.Skipped | Should -Be 0
+        $r.Passed | Should -Be 5
+    }
+
+    It 'fails when the media of a Private deployment are made public' {
+        $d = New-Deployment
+        $null = Invoke-Cutover $d
+        $policy = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Principal = '*'; Action = 's3:GetObject'; Resource = "arn:aws:s3:::$($d.Bucket)/media/*" }) } | ConvertTo-Json -Depth 5 -Compress
+        Invoke-AwsCli -Endpoint $Endpoint s3api delete-public-access-block --bucket $d.Bucket | Out-Null
+        Invoke-AwsCli -Endpoint $Endpoint s3api put-bucket-policy --bucket $d.Bucket --policy $policy | Out-Null
+        $r = Invoke-UserPester $d
+        $r.Failed | Should -BeGreaterOrEqual 2 -Because 'the bucket check and the smoke test''s UnsignedUrl both catch it'
+    }
+}
