@@ -111,7 +111,9 @@ if ($StateFile) {
 
 if ($NamesCsv) {
     Write-Step "6. Every file the database points at resolves ($NamesCsv)"
-    $checks = @(Import-Csv -LiteralPath $NamesCsv | Test-MediaObject @target -Path $Path)
+    $names = @(Import-Csv -LiteralPath $NamesCsv)
+    if (-not $names) { Stop-Cutover 'Test-MediaObject' "$NamesCsv has no rows: export the names with a header (id,file) and run again." }
+    $checks = @($names | Test-MediaObject @target -Path $Path)
     $failed = @($checks | Where-Object { $_.Status -in 'Fail', 'Error' })
     Write-Host ("{0} names: {1} pass, {2} fail" -f $checks.Count, ($checks.Count - $failed.Count), $failed.Count)
     Show ($failed | Select-Object Name, Key, Status, Message)

@@ -60,7 +60,7 @@ try {
         Write-Host "As expected, the cutover stopped before the smoke test: $($_.Exception.Message)" -ForegroundColor Magenta
     }
     Write-Host 'The row points at a file lost before the migration; the DBA clears it. Running the cutover again.' -ForegroundColor Magenta
-    Import-Csv $namesCsv | Where-Object id -ne 99 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
+    (Import-Csv $namesCsv) | Where-Object id -ne 99 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
 
     Write-Banner 'Cutover.ps1 (second run: sync skips what is already there)'
     $cutover = & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause
