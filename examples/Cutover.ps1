@@ -50,7 +50,8 @@ if ($Region) { $target.Region = $Region }
 
 $steps = [ordered]@{}
 function Write-Step([string] $Title) { Write-Host "`n== $Title" -ForegroundColor Cyan }
-function Show([object[]] $Rows) { if ($Rows) { $Rows | Format-Table -AutoSize -Wrap | Out-Host } }
+# Tables go to the information stream (Write-Host), so callers can silence them with 6>$null.
+function Show([object[]] $Rows) { if ($Rows) { $Rows | Format-Table -AutoSize -Wrap | Out-String -Width 160 | Write-Host } }
 function Stop-Cutover([string] $Step, [string] $Why) {
     Write-Host "Cutover stopped at '$Step': $Why" -ForegroundColor Red
     throw "Cutover stopped at '$Step': $Why"

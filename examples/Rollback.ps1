@@ -50,8 +50,8 @@ Write-Host "`n== Rollback: objects modified since $($Since.ToUniversalTime().ToS
 $items = @(Sync-MediaFromS3 @target -Path $Path -Since $Since -PassThru -WhatIf:$WhatIfPreference -Confirm:$false)
 $result = $items | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
 $files = @($items | Where-Object { $_ -is [MediaOps.SyncItem] })
-$files | Format-Table RelativePath, Action, Status, Length -AutoSize | Out-Host
-$result | Format-Table -AutoSize | Out-Host
+$files | Format-Table RelativePath, Action, Status, Length -AutoSize | Out-String -Width 160 | Write-Host
+$result | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
 if ($result.Failed -gt 0) {
     throw "Rollback incomplete: $($result.Failed) file(s) failed: $(@($result.Errors) -join ' | '). Run again; finished files are skipped."
 }

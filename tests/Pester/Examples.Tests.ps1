@@ -15,6 +15,7 @@ BeforeAll {
         'uploads/ünï/café.png'     = 'png bytes'
         'docs/report (final).pdf'  = '%PDF-1.4'
     }
+    $script:Dirs = [Collections.Generic.List[string]]::new()
     function script:New-Deployment {
         $bucket = New-TestBucketName 'ex'
         Initialize-MediaBucket -BucketName $bucket -Confirm:$false | Out-Null
@@ -23,6 +24,7 @@ BeforeAll {
         $csv = Join-Path $dir 'names.csv'
         $i = 0
         $Files.Keys | ForEach-Object { [pscustomobject]@{ id = ++$i; file = $_ } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $script:Dirs.Add($dir)
         [pscustomobject]@{ Bucket = $bucket; Dir = $dir; Root = $root; Csv = $csv; State = Join-Path $dir 'cutover.json' }
     }
     function script:Invoke-Cutover($Deployment, [string] $NamesCsv = $Deployment.Csv) {
@@ -31,7 +33,10 @@ BeforeAll {
     }
 }
 
-AfterAll { if ($script:Moto.Owned) { $script:Moto | Stop-MotoServer } }
+AfterAll {
+    foreach ($dir in $script:Dirs) { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    if ($script:Moto.Owned) { $script:Moto | Stop-MotoServer }
+}
 
 Describe 'examples/Cutover.ps1' {
     It 'runs every step and completes on a baselined bucket' {
