@@ -6,6 +6,8 @@
 # allows the action to "*" (or the object ACL is public-read), and 200 with such a policy. moto ignores Block
 # Public Access here. So the default moto is an honest judge of the UnsignedUrl step: a Private bucket denies,
 # a public-read policy opens it. (A GET for a missing key answers 404 anonymously, where AWS would say 403.)
+# moto's IAM-enforcing mode (INITIAL_NO_AUTH_ACTION_COUNT) is no use here: it answers 403 to every anonymous GET,
+# even with a public-read policy (checked by hand with curl), so the Public model could never pass there.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
