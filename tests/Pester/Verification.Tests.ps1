@@ -261,3 +261,40 @@ Describe 'Invoke-MediaSmokeTest' {
         (Invoke-AwsCli -Endpoint $Endpoint s3 ls --recursive "s3://$bucket/") | Should -Match ([regex]::Escape($key))
     }
 }
+
+Describe 'with the reference runbook''s least-privilege policy (IAM-enforcing moto)' {
+    # moto's IAM mode checks signatures (presigned ones too, through the harness's getmoto/moto#5948 fix) and
+    # identity policies, so here a presigned URL opens only if MediaOps signed it right for a user allowed to read.
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'IamHarness.psm1') -Force
+        $listOnly = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'
+        $script:Lab = Start-MotoIamLab -ExtraUser @{ 'list-only' = $listOnly }
+        $e = $Lab.Endpoint
+        $null = Invoke-AwsCliAs -Endpoint $e -User $Lab.Admin s3api put-bucket-encryption --bucket $Lab.BucketName --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+        $f = New-TestMediaTree -Files @{ 'a.txt' = 'least privilege' }
+        $null = Invoke-AwsCliAs -Endpoint $e -User $Lab.Admin s3 cp (Join-Path $f 'a.txt') "s3://$($Lab.BucketName)/media/docs/a.txt"
+        $script:As = @{ BucketName = $Lab.BucketName; EndpointUrl = $e; Credential = $Lab.App.Credential }
+    }
+    AfterAll { $script:Lab.Server | Stop-MotoServer }
+
+    It 'Test-MediaObject resolves present and missing names with only the app''s permissions' {
+        $rows = 'docs/a.txt', 'docs/missing.txt' | Test-MediaObject @As
+        $rows.Status | Should -Be @('Pass', 'Fail')
+    }
+
+    It 'a presigned URL opens for the app user and not for a user without s3:GetObject' {
+        $url = Get-MediaUrl 'docs/a.txt' @As
+        $r = Invoke-WebRequest $url.Url -SkipHttpErrorCheck
+        $r.StatusCode | Should -Be 200
+        $r.Content | Should -Be 'least privilege'
+        $other = Get-MediaUrl 'docs/a.txt' -BucketName $Lab.BucketName -EndpointUrl $Lab.Endpoint -Credential $Lab.Users['list-only'].Credential
+        (Invoke-WebRequest $other.Url -SkipHttpErrorCheck).StatusCode | Should -Be 403
+    }
+
+    It 'the smoke test passes with the runbook policy and leaves nothing behind' {
+        $rows = Invoke-MediaSmokeTest @As
+        $rows | ForEach-Object { $_.Status | Should -Be 'Pass' -Because "$($_.Check): $($_.Message)" }
+        $left = Invoke-AwsCliAs -Endpoint $Lab.Endpoint -User $Lab.Admin s3api list-objects-v2 --bucket $Lab.BucketName --prefix media/mediaops-smoke-test/
+        $left | Should -BeNullOrEmpty
+    }
+}
