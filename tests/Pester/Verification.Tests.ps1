@@ -295,6 +295,6 @@ Describe 'with the reference runbook''s least-privilege policy (IAM-enforcing mo
         $rows = Invoke-MediaSmokeTest @As
         $rows | ForEach-Object { $_.Status | Should -Be 'Pass' -Because "$($_.Check): $($_.Message)" }
         $left = Invoke-AwsCliAs -Endpoint $Lab.Endpoint -User $Lab.Admin s3api list-objects-v2 --bucket $Lab.BucketName --prefix media/mediaops-smoke-test/
-        $left | Should -BeNullOrEmpty
+        $left.PSObject.Properties['Contents'] | Should -BeNullOrEmpty -Because 'the probe is deleted'
     }
 }
