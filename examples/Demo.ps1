@@ -57,7 +57,7 @@ try {
     }
     catch [System.Management.Automation.RuntimeException] {
         if ($_.Exception.Message -notmatch 'Test-MediaObject') { throw }
-        Write-Host "As expected, the cutover stopped before the smoke test: $($_.Exception.Message)" -ForegroundColor Magenta
+        Write-Host 'As expected, the cutover stopped at the database check, before the smoke test.' -ForegroundColor Magenta
     }
     Write-Host 'The row points at a file lost before the migration; the DBA clears it. Running the cutover again.' -ForegroundColor Magenta
     (Import-Csv $namesCsv) | Where-Object id -ne 99 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation

@@ -28,6 +28,12 @@ BeforeAll {
     if ($EndpointUrl) { $Target.EndpointUrl = $EndpointUrl }
     if ($Region) { $Target.Region = $Region }
 
+    # Status code of a GET in Windows PowerShell 5.1 (Azure Automation) and PowerShell 7 alike.
+    function script:Get-HttpStatus([string] $Url) {
+        try { [int](Invoke-WebRequest -Uri $Url -Method Get -UseBasicParsing).StatusCode }
+        catch { if ($_.Exception.PSObject.Properties['Response'] -and $_.Exception.Response) { [int]$_.Exception.Response.StatusCode } else { throw } }
+    }
+
     # One line per problem, so a failing test says what to do.
     function script:Format-Problems($Rows) {
         ($Rows | Where-Object { $_.Status -in 'Fail', 'Error' } | ForEach-Object { "$($_.Check)$($_.Name): $($_.Message)" }) -join "`n"
@@ -63,6 +69,6 @@ Describe "Media storage s3://$BucketName/$($Prefix.Trim('/'))/ ($AccessModel)" {
     It 'a database file opens through the URL Django hands out' -Skip:(-not $NamesCsv) {
         $first = Import-Csv -LiteralPath $NamesCsv | Select-Object -First 1
         $url = $first | Get-MediaUrl @Target -Unsigned:($AccessModel -eq 'Public')
-        (Invoke-WebRequest -Uri $url.Url -Method Get -SkipHttpErrorCheck -UseBasicParsing).StatusCode | Should -Be 200 -Because $url.Url
+        Get-HttpStatus $url.Url | Should -Be 200 -Because $url.Url
     }
 }
