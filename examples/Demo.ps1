@@ -46,8 +46,14 @@ try {
     $rows | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
     Write-Host "names.csv (SELECT id, file FROM app_document): $($rows.Count) rows, one of which points at a file that no longer exists."
 
-    Write-Banner 'Initialize-MediaBucket: create the bucket with the secure baseline'
-    Initialize-MediaBucket -Confirm:$false | Format-Table Check, Status, Actual -AutoSize | Out-Host
+    if (Get-Command Initialize-MediaBucket -ErrorAction SilentlyContinue) {
+        Write-Banner 'Initialize-MediaBucket: create the bucket with the secure baseline'
+        Initialize-MediaBucket -Confirm:$false | Format-Table Check, Status, Actual -AutoSize | Out-Host
+    }
+    else {
+        Write-Banner 'Create the bucket with the secure baseline (aws CLI; this build has no Initialize-MediaBucket yet)'
+        $null = New-BaselineBucket -Endpoint $moto.Endpoint -BucketName $env:AWS_STORAGE_BUCKET_NAME
+    }
 
     Write-Banner 'Cutover.ps1 (first run: the database export has a name that does not resolve)'
     $state = Join-Path $work 'cutover.json'

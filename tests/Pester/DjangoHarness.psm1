@@ -58,4 +58,20 @@ function Get-FileSha256 {
     (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant()
 }
 
-Export-ModuleMember -Function Test-DjangoAvailable, New-DjangoSite, Invoke-Django, Remove-DjangoSite, Get-FileSha256
+function New-BaselineBucket {
+    <#
+    .SYNOPSIS
+        A bucket in the secure baseline of the reference runbook (as Initialize-MediaBucket leaves it), made with
+        the aws CLI so the interop tests and the examples' tests do not depend on the code they check:
+        versioning, SSE-S3 default encryption, all four Block Public Access settings, BucketOwnerEnforced.
+    #>
+    param([Parameter(Mandatory)] [string] $Endpoint, [string] $BucketName = (New-TestBucketName 'base'))
+    Invoke-AwsCli -Endpoint $Endpoint s3api create-bucket --bucket $BucketName | Out-Null
+    Invoke-AwsCli -Endpoint $Endpoint s3api put-bucket-versioning --bucket $BucketName --versioning-configuration Status=Enabled | Out-Null
+    Invoke-AwsCli -Endpoint $Endpoint s3api put-bucket-encryption --bucket $BucketName --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}' | Out-Null
+    Invoke-AwsCli -Endpoint $Endpoint s3api put-public-access-block --bucket $BucketName --public-access-block-configuration 'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true' | Out-Null
+    Invoke-AwsCli -Endpoint $Endpoint s3api put-bucket-ownership-controls --bucket $BucketName --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' | Out-Null
+    return $BucketName
+}
+
+Export-ModuleMember -Function Test-DjangoAvailable, New-DjangoSite, Invoke-Django, Remove-DjangoSite, Get-FileSha256, New-BaselineBucket

@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'DjangoHarness.psm1') -Force
     Import-Module $env:MEDIAOPS_MODULE_PATH -Force
     $script:Moto = Get-TestEndpoint
     $script:Endpoint = $Moto.Endpoint
@@ -17,8 +18,7 @@ BeforeAll {
     }
     $script:Dirs = [Collections.Generic.List[string]]::new()
     function script:New-Deployment {
-        $bucket = New-TestBucketName 'ex'
-        Initialize-MediaBucket -BucketName $bucket -Confirm:$false | Out-Null
+        $bucket = New-BaselineBucket -Endpoint $Endpoint -BucketName (New-TestBucketName 'ex')
         $dir = Join-Path ([IO.Path]::GetTempPath()) ('examples-' + [guid]::NewGuid().ToString('N'))
         $root = New-TestMediaTree -Files $Files -Root (Join-Path $dir 'media')
         $csv = Join-Path $dir 'names.csv'
