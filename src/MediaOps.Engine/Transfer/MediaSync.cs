@@ -15,7 +15,6 @@ namespace MediaOps.Transfer
     /// </summary>
     public sealed class MediaSync
     {
-        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
         private readonly IAwsClientFactory _clients;
 
         public MediaSync(IAwsClientFactory clients) => _clients = clients ?? AwsClientFactory.Default;
@@ -64,7 +63,7 @@ namespace MediaOps.Transfer
             var retries = RetryCounter.Begin();
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
-            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings.Concurrency);
+            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
             var detector = new ChangeDetector(s3, target.BucketName);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude));
@@ -128,7 +127,7 @@ namespace MediaOps.Transfer
             var retries = RetryCounter.Begin();
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
-            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings.Concurrency);
+            var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings);
             var downloader = new S3Downloader(s3, target.BucketName, root);
             var detector = new ChangeDetector(s3, target.BucketName);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))

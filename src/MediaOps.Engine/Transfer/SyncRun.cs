@@ -15,8 +15,12 @@ namespace MediaOps.Transfer
         private readonly string _activity;
         private readonly string _bucket;
 
-        public SyncRun(ISyncObserver observer, string bucket, string activity, int concurrency)
+        private readonly TimeSpan _progressInterval;
+
+        public SyncRun(ISyncObserver observer, string bucket, string activity, TransferSettings settings)
         {
+            var concurrency = settings.Concurrency;
+            _progressInterval = settings.ProgressInterval;
             _bucket = bucket;
             _observer = observer;
             _activity = activity;
@@ -32,7 +36,7 @@ namespace MediaOps.Transfer
         /// <summary>Runs the plan with progress ticks; always drains the queue so in-flight cleanup (aborts, temp files) finishes.</summary>
         public async Task ExecuteAsync(Func<Task> plan, CancellationToken ct)
         {
-            using (new Timer(_ => _observer.Progress(Counters.Snapshot(_activity)), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)))
+            using (new Timer(_ => _observer.Progress(Counters.Snapshot(_activity)), null, _progressInterval, _progressInterval))
             {
                 try
                 {

@@ -17,6 +17,9 @@ namespace MediaOps.Transfer
         /// <summary>Smallest part size; grows for huge files so there are at most 10,000 parts.</summary>
         public long PartSize { get; set; } = 8 * MiB;
 
+        /// <summary>How often progress is reported (Write-Progress is not free; twice a second is plenty).</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
         /// <summary>Part size for a file of <paramref name="length"/> bytes: ≥ PartSize, ≤ 10,000 parts, whole MiB.</summary>
         public long PartSizeFor(long length)
         {

@@ -109,5 +109,29 @@ namespace MediaOps.Engine.Tests
             await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
             Assert.Equal(new[] { "photo.jpg" }, FilesUnder(tree.Root));
         }
+
+        [Fact]
+        public async Task Cancel_mid_download_leaves_no_partial_or_temp_file()
+        {
+            using var source = new TempTree();
+            var data = new byte[24 * 1024 * 1024];
+            new Random(9).NextBytes(data);
+            source.Write("big.bin", data);
+            using var bucket = new S3TestBucket(_moto);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            using var restore = new TempTree();
+            using var cts = new CancellationTokenSource();
+            var observer = new RecordingObserver { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root, Transfer = new TransferSettings { ProgressInterval = TimeSpan.FromMilliseconds(10) } }, observer, cts.Token));
+            Assert.Empty(FilesUnder(restore.Root));
+
+            var rerun = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root }, observer, CancellationToken.None);
+            Assert.Equal(1, rerun.Transferred);
+            Assert.Equal(data, File.ReadAllBytes(Path.Combine(restore.Root, "big.bin")));
+            var last = observer.Progresses.Last();
+            Assert.True(last.Completed);
+            Assert.Equal(100, last.PercentComplete);
+        }
     }
 }
