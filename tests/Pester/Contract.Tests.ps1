@@ -43,7 +43,6 @@ BeforeAll {
     # Manifest names whose cmdlet is still being written on another branch. Remove a name when its
     # cmdlet lands; main must end with this list empty (all 13 DESIGN.md cmdlets implemented).
     $script:PendingCmdlets = @(
-        'Initialize-MediaBucket',
         'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3'
     )
 

@@ -23,4 +23,30 @@ Describe 'Test-MediaCredential' {
         $all | Should -Match '-Credential parameter'
         $all | Should -Not -Match ([regex]::Escape($secret))
     }
+
+    It 'classifies moto''s default identity (arn:aws:sts::...:user/moto) as a long-lived IAM user key' {
+        $rows = Test-MediaCredential
+        ($rows | Where-Object Check -eq 'Identity').Actual | Should -Match ':user/'
+        $type = $rows | Where-Object Check -eq 'CredentialType'
+        $type.Status | Should -Be 'Warning'
+        $type.Actual | Should -Be 'long-lived access key of an IAM user'
+    }
+
+    It 'passes CredentialType for temporary assumed-role credentials from the environment' {
+        $assumed = (Invoke-AwsCli -Endpoint $Moto.Endpoint sts assume-role --role-arn 'arn:aws:iam::123456789012:role/mediaops-app' --role-session-name pester).Credentials
+        $saved = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
+        try {
+            $env:AWS_ACCESS_KEY_ID = $assumed.AccessKeyId
+            $env:AWS_SECRET_ACCESS_KEY = $assumed.SecretAccessKey
+            $env:AWS_SESSION_TOKEN = $assumed.SessionToken
+            $rows = Test-MediaCredential
+        } finally {
+            $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY = $saved
+            Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue
+        }
+        ($rows | Where-Object Check -eq 'Identity').Actual | Should -Match 'assumed-role/mediaops-app/pester'
+        ($rows | Where-Object Check -eq 'NotRoot').Status | Should -Be 'Pass'
+        ($rows | Where-Object Check -eq 'CredentialType').Status | Should -Be 'Pass'
+        ($rows | Out-String) | Should -Not -Match ([regex]::Escape($assumed.SecretAccessKey))
+    }
 }

@@ -70,7 +70,9 @@ namespace MediaOps.Credentials
             if (parts.Length < 6) return PrincipalKind.Unknown;
             var resource = parts[5];
             if (parts[2] == "iam" && resource == "root") return PrincipalKind.Root;
-            if (parts[2] == "iam" && resource.StartsWith("user/", StringComparison.Ordinal)) return PrincipalKind.User;
+            // AWS names IAM users arn:aws:iam::<account>:user/<path/>name. moto answers unknown keys with
+            // arn:aws:sts::123456789012:user/moto: still a long-lived user key, so classify it the same way.
+            if ((parts[2] == "iam" || parts[2] == "sts") && resource.StartsWith("user/", StringComparison.Ordinal)) return PrincipalKind.User;
             if (parts[2] == "sts" && resource.StartsWith("assumed-role/", StringComparison.Ordinal)) return PrincipalKind.AssumedRole;
             if (parts[2] == "sts" && resource.StartsWith("federated-user/", StringComparison.Ordinal)) return PrincipalKind.FederatedUser;
             return PrincipalKind.Unknown;

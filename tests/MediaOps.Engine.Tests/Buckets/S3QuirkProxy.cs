@@ -42,6 +42,8 @@ namespace MediaOps.Engine.Tests.Buckets
         public string BucketRegion { get; set; }
         /// <summary>Subresources (query keys such as "versioning") answered with 501 NotImplemented.</summary>
         public HashSet<string> NotImplemented { get; } = new HashSet<string>();
+        /// <summary>Rewrites the body of answers forwarded from moto (e.g. the identity STS returns).</summary>
+        public Func<string, string> RewriteResponse { get; set; }
         /// <summary>Requests seen, "METHOD query-keys", for assertions.</summary>
         public List<string> Seen { get; } = new List<string>();
 
@@ -118,6 +120,8 @@ namespace MediaOps.Engine.Tests.Buckets
                 res.AddHeader(h.Key, string.Join(",", h.Value));
             }
             var bytes = await up.Content.ReadAsByteArrayAsync();
+            if (RewriteResponse != null && bytes.Length > 0)
+                bytes = System.Text.Encoding.UTF8.GetBytes(RewriteResponse(System.Text.Encoding.UTF8.GetString(bytes)));
             if (req.HttpMethod != "HEAD")
             {
                 res.ContentLength64 = bytes.Length;

@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using MediaOps.Buckets;
+
+namespace MediaOps.Commands
+{
+    /// <summary>Creates the media bucket if needed and brings it to the secure baseline, one confirmable change at a time.</summary>
+    [Cmdlet(VerbsData.Initialize, "MediaBucket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(CheckResult))]
+    public sealed class InitializeMediaBucketCommand : MediaTargetCmdlet
+    {
+        /// <summary>Private (default): all four Block Public Access flags on. Public: ACLs blocked and anonymous read on the prefix only.</summary>
+        [Parameter]
+        public AccessModel AccessModel { get; set; } = AccessModel.Private;
+
+        /// <summary>Default encryption SSE-KMS with this key (id, ARN or alias) and an S3 Bucket Key; SSE-S3 when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string KmsKeyId { get; set; }
+
+        /// <summary>Add a statement that denies requests made without TLS (merged into the existing policy).</summary>
+        [Parameter]
+        public SwitchParameter RequireTls { get; set; }
+
+        /// <summary>Expire noncurrent object versions under the prefix after this many days (a lifecycle rule merged with existing ones).</summary>
+        [Parameter]
+        [ValidateRange(1, 36500)]
+        public int NoncurrentVersionExpirationDays { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var target = ResolveTarget();
+            var baseline = new BucketBaseline
+            {
+                AccessModel = AccessModel,
+                KmsKeyId = KmsKeyId,
+                RequireTls = RequireTls,
+                NoncurrentVersionExpirationDays = MyInvocation.BoundParameters.ContainsKey(nameof(NoncurrentVersionExpirationDays)) ? NoncurrentVersionExpirationDays : (int?)null,
+            };
+            var engine = new BucketInitializer(Clients);
+            try
+            {
+                var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
+                foreach (var note in plan.Notes) WriteWarning(note);
+                if (plan.IsCompliant)
+                {
+                    var done = $"{target.Uri} is already compliant with the {AccessModel} baseline: nothing to change.";
+                    WriteVerbose("MediaOps: " + done);
+                    WriteInformation(new InformationRecord(done, "MediaOps"));
+                }
+
+                var approved = new List<BucketChange>();
+                var createDeclined = false;
+                foreach (var change in plan.Changes)
+                {
+                    WriteVerbose("MediaOps: change needed: " + change.Description);
+                    // Without the bucket nothing else can be applied: stop asking once its creation was declined.
+                    if (createDeclined) continue;
+                    if (ShouldProcess($"{change.Action} on {target.Uri}: {change.Description}", $"{change.Description} Continue?", change.Action, out var reason))
+                        approved.Add(change);
+                    else if (change.Kind == BucketChangeKind.CreateBucket && reason != ShouldProcessReason.WhatIf)
+                        createDeclined = true;
+                }
+
+                if (approved.Count > 0)
+                {
+                    var result = Await(ct => engine.ApplyAsync(plan, approved, OnPipelineThread<BucketChange>(c => WriteVerbose("MediaOps: applying: " + c.Action)), ct));
+                    foreach (var failure in result.Failed) WriteMediaError(failure.Value, target.Uri);
+                    foreach (var skipped in result.NotApplied) WriteWarning($"Not applied because the bucket does not exist: {skipped.Action}.");
+                    WriteVerbose($"MediaOps: {result.Applied.Count} change(s) applied, {result.Failed.Count} failed.");
+                }
+
+                var options = new BucketCheckOptions { AccessModel = AccessModel };
+                foreach (var row in Await(ct => new BucketInspector(Clients).InspectAsync(target, options, ct)))
+                    WriteObject(row);
+            }
+            catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
+            {
+                WriteMediaError(ex, target.Uri);
+            }
+            catch (MediaOpsException ex)
+            {
+                ThrowMediaError(ex, target.Uri);
+            }
+        }
+    }
+}
