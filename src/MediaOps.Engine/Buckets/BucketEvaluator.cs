@@ -279,9 +279,12 @@ namespace MediaOps.Buckets
         /// <summary>The key prefix a rule applies to; <paramref name="narrowed"/> when tags or sizes limit it further.</summary>
         public static string RulePrefix(LifecycleRule r, out bool narrowed)
         {
+#pragma warning disable CS0618 // rules written by older clients carry the rule-level Prefix instead of a Filter
+            var legacyPrefix = r.Prefix;
+#pragma warning restore CS0618
             narrowed = false;
             var f = r.Filter;
-            if (f == null) return r.Prefix ?? "";
+            if (f == null) return legacyPrefix ?? "";
             if (f.Tag != null || f.ObjectSizeGreaterThan != null || f.ObjectSizeLessThan != null) narrowed = true;
             if (f.And != null)
             {
@@ -290,7 +293,7 @@ namespace MediaOps.Buckets
             }
             if (f.LifecycleFilterPredicate is LifecyclePrefixPredicate pp) return pp.Prefix ?? "";
             if (f.LifecycleFilterPredicate != null && !(f.LifecycleFilterPredicate is LifecyclePrefixPredicate)) narrowed = true;
-            return f.Prefix ?? r.Prefix ?? "";
+            return f.Prefix ?? legacyPrefix ?? "";
         }
     }
 }

@@ -20,6 +20,9 @@ namespace MediaOps.Buckets
             var bucket = target.BucketName;
             var prefix = target.Prefix;
             var creating = state.Exists == false;
+            if (baseline.AccessModel == AccessModel.Public && string.IsNullOrEmpty(prefix))
+                throw new MediaOpsException("PublicBucketRoot", FailureKind.InvalidArgument,
+                    "-AccessModel Public with an empty prefix would make every object in the bucket public. Pass -Prefix (or set AWS_LOCATION), e.g. 'media'.", bucket);
 
             if (creating)
                 changes.Add(new BucketChange(BucketChangeKind.CreateBucket, $"Create bucket in {region}",

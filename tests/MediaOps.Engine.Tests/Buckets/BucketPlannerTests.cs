@@ -94,6 +94,15 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         [Fact]
+        public void Public_model_refuses_to_open_the_whole_bucket()
+        {
+            var root = MediaTarget.Resolve(new MediaTargetOptions { BucketName = "myapp-prod-media", Prefix = "" }, _ => null);
+            var ex = Assert.Throws<MediaOpsException>(() => BucketPlanner.Plan(root, State(), "eu-west-1", new BucketBaseline { AccessModel = AccessModel.Public }));
+            Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+            Assert.Equal("MediaOps.PublicBucketRoot", ex.ErrorId);
+        }
+
+        [Fact]
         public void Policy_and_lifecycle_are_never_overwritten_blind()
         {
             var s = State();
