@@ -72,9 +72,10 @@ namespace MediaOps.Policy
                 Add(check, CheckStatus.Pass, "404 for a missing key", "404", "A missing file is reported as missing (django-storages' exists(), Test-MediaObject).");
             else if (outcome.Verdict == ProbeVerdict.Denied)
                 Add(check, CheckStatus.Fail, "404 for a missing key", "403",
-                    "S3 answers 403 instead of 404 for a missing key when the caller lacks s3:ListBucket in that request's context. " +
-                    "django-storages (1.13+) then raises in exists(), which Django calls before every upload when file_overwrite is False. " +
-                    "Grant s3:ListBucket on the bucket (New-MediaIamPolicy) and check that its condition admits this request.");
+                    "S3 answers 403 instead of 404 for a missing key when it does not count the caller's s3:ListBucket for that request " +
+                    "(no grant, or one whose s3:prefix condition a HEAD request does not satisfy). django-storages (1.13+) then raises in exists(), " +
+                    "which Django calls before every upload when file_overwrite is False. Grant s3:ListBucket on the bucket (New-MediaIamPolicy); " +
+                    "if it is granted with the s3:prefix condition and this still fails, drop the condition (the app can then list key names bucket-wide).");
             else
                 Unknown(check, "404 for a missing key", outcome, "HEAD a missing key");
         }
