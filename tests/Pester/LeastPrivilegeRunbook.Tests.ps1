@@ -27,6 +27,26 @@ AfterAll {
 }
 
 Describe 'A runbook with only New-MediaIamPolicy''s rights' {
+    It 'Sync-MediaToS3 migrates a MEDIA_ROOT (dry run, copy, multipart, -Delete) and Test-MediaObject finds every file' {
+        $big = [byte[]]::new(9MB); [Random]::new(5).NextBytes($big)
+        $root = New-TestMediaTree -Files @{ 'photos/one.jpg' = 'jpeg-ish'; 'docs/read me.txt' = 'hello'; 'big/video.bin' = $big; 'gone.txt' = 'x' }
+        try {
+            $plan = Sync-MediaToS3 @App -Path $root -WhatIf
+            $plan.WhatIf | Should -BeTrue
+            $plan.Planned | Should -Be 4
+            $result = Sync-MediaToS3 @App -Path $root
+            $result.Failed | Should -Be 0
+            $result.Transferred | Should -Be 4
+            Remove-Item (Join-Path $root 'gone.txt')
+            $second = Sync-MediaToS3 @App -Path $root -Delete -Force -Exclude 'uploads/*'   # the names other tests put there stay
+            $second.Deleted | Should -Be 1
+            $second.Failed | Should -Be 0
+            $checks = 'photos/one.jpg', 'docs/read me.txt', 'big/video.bin', 'gone.txt' | Test-MediaObject @App -Path $root
+            $checks.Status | Should -Be @('Pass', 'Pass', 'Pass', 'Fail')
+            ($checks | Where-Object Name -eq 'big/video.bin').Length | Should -Be 9MB
+        } finally { Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
     It 'Test-MediaCredential names the app user' {
         (Test-MediaCredential @App | Where-Object Check -eq 'Identity').Actual | Should -Be $Lab.App.Arn
     }

@@ -41,6 +41,8 @@ MOTO_IAM_LIMITS = """
   s3:delimiter, s3:max-keys, AWS semantics: absent key fails, unmet condition = not applicable).
 - Bucket policy documents: moto stores any bytes; the launcher makes it answer MalformedPolicy
   (HTTP 400) for a document that is not a JSON object with a Statement, as AWS does.
+- DeleteObjects: moto checks s3:DeleteObject on the bucket ARN; the launcher checks it per key
+  as AWS does (a denied key denies the whole request, where AWS reports it per key).
 - Actions are moto's mapping (s3/responses.py ACTION_MAP): HEAD bucket is checked as
   s3:HeadBucket; GetBucketEncryption and GetBucketOwnershipControls fall to s3:ListBucket;
   PutBucketEncryption falls to s3:CreateBucket.
@@ -131,6 +133,17 @@ def _install_s3_prefix_condition_emulation():
         return original(unconditional, action, resource, principal, incoming_condition_values)
 
     IAMPolicyStatement.is_action_permitted = is_action_permitted
+
+
+def _delete_objects_keys(iam_request, key_name, body):
+    """The keys of a DeleteObjects (POST ?delete) request, else None."""
+    if key_name is not None or iam_request._action != "s3:DeleteObject":
+        return None
+    if not any(name == "delete" for name, _ in iam_request._query):
+        return None
+    import html
+    text = body.decode("utf-8") if isinstance(body, bytes) else str(body or "")
+    return [html.unescape(k) for k in re.findall(r"<Key>(.*?)</Key>", text, flags=re.DOTALL)]
 
 
 def _install_s3_signature_fix():
@@ -281,6 +294,12 @@ def _install_s3_signature_fix():
         iam_request.check_signature()
         token = _S3_REQUEST_CONTEXT.set(_s3_condition_context(iam_request._action, iam_request._query))
         try:
+            batch_keys = _delete_objects_keys(iam_request, key_name, self.raw_body)
+            if batch_keys is not None:
+                # DeleteObjects: AWS checks s3:DeleteObject per key; moto checks it on the bucket ARN.
+                for key in batch_keys:
+                    iam_request.check_action_permitted(f"arn:{get_partition(self.region)}:s3:::{bucket_name}/{key}")
+                return
             iam_request.check_action_permitted(resource)
         finally:
             _S3_REQUEST_CONTEXT.reset(token)
