@@ -1,0 +1,109 @@
+"""Data and moto helpers for bench/Invoke-Benchmark.ps1 (benchmark only; nothing here ships).
+
+    tree DIR COUNT MIN MAX SEED      writes COUNT files of MIN..MAX bytes under DIR (media-like names)
+    big FILE MIB                     writes one file of MIB MiB (random blocks)
+    moto PORT [SEED_SPEC ...]        runs tests/tools/moto_launcher.py in this process after putting the
+                                     files of each SEED_SPEC "bucket=prefix=DIR" straight into moto's backend
+                                     (fills a 100,000-object bucket in seconds instead of minutes of PUTs)
+    count LOG START END              counts moto request-log lines (bytes START..END of LOG) by
+                                     "METHOD Operation" (the fault proxy's classifier); prints JSON
+"""
+import json
+import os
+import random
+import re
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOOLS = os.path.join(HERE, "..", "tests", "tools")
+sys.path.insert(0, TOOLS)
+
+# Generated files are two days old: older than any object a run uploads, so a resync finds them unchanged.
+PAST = time.time() - 2 * 86400
+EXTENSIONS = [".jpg", ".png", ".webp", ".pdf", ".mp3", ".txt", ".svg", ".avif", ".json", ".gif"]
+
+
+def make_tree(root, count, min_size, max_size, seed):
+    rng = random.Random(seed)
+    pool = os.urandom(max_size + 65536)
+    per_dir = 250
+    for i in range(count):
+        folder = os.path.join(root, "uploads", str(2015 + (i // per_dir) % 10), f"{(i // per_dir) % 12 + 1:02d}", f"batch{i // per_dir:04d}")
+        if i % per_dir == 0:
+            os.makedirs(folder, exist_ok=True)
+        size = rng.randint(min_size, max_size)
+        offset = rng.randint(0, 65536)
+        name = f"file_{i:06d}{EXTENSIONS[i % len(EXTENSIONS)]}"
+        full = os.path.join(folder, name)
+        with open(full, "wb") as f:
+            f.write(pool[offset:offset + size])
+        os.utime(full, (PAST, PAST))
+
+
+def make_big(path, mib):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    block = os.urandom(16 * 1024 * 1024)
+    with open(path, "wb") as f:
+        for i in range(0, mib, 16):
+            # vary each block so parts differ (and no client can dedupe)
+            chunk = min(16, mib - i) * 1024 * 1024
+            f.write(i.to_bytes(8, "big") + block[8:chunk])
+    os.utime(path, (PAST, PAST))
+
+
+def run_moto(port, seed_specs):
+    import moto_launcher
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
+    for spec in seed_specs:
+        bucket, prefix, root = spec.split("=", 2)
+        backend.create_bucket(bucket, "us-east-1")
+        seeded = 0
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                full = os.path.join(folder, name)
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                with open(full, "rb") as f:
+                    backend.put_object(bucket, prefix + rel, f.read(), disable_notification=True)
+                seeded += 1
+        print(f"seeded {seeded} objects into s3://{bucket}/{prefix}", flush=True)
+    sys.argv = ["moto_launcher.py", "--port", str(port)]
+    return moto_launcher.main()
+
+
+_LOG_LINE = re.compile(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})')
+
+
+def count_log(path, start, end):
+    from fault_proxy import classify
+    with open(path, "rb") as f:
+        f.seek(start)
+        text = f.read(end - start).decode("utf-8", "replace")
+    counts = {}
+    for match in _LOG_LINE.finditer(text):
+        method, target, _status = match.groups()
+        kind = f"{method} {classify(method, target)}"
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def main(argv):
+    command = argv[1]
+    if command == "tree":
+        make_tree(argv[2], int(argv[3]), int(argv[4]), int(argv[5]), int(argv[6]))
+    elif command == "big":
+        make_big(argv[2], int(argv[3]))
+    elif command == "moto":
+        return run_moto(int(argv[2]), argv[3:])
+    elif command == "count":
+        print(json.dumps(count_log(argv[2], int(argv[3]), int(argv[4]))))
+    else:
+        raise SystemExit(__doc__)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
