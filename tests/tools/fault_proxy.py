@@ -23,7 +23,8 @@ Configuration keys:
                  "nth": 2, "sticky": true, "times": null, "action": "500"} — fires on the nth matching
                  request; sticky: also on every later request for the same path?query (a retried page);
                  times caps the injections; action is a fault kind above or "corrupt" (flip one body byte
-                 before forwarding) or "delay:<ms>" (hold the request, then forward it)
+                 before forwarding), "delay:<ms>" (hold the request, then forward it) or "throttle:<KiB/s>"
+                 (forward, then trickle the response body, e.g. to kill a client mid-download)
     verify_checksums  check Content-MD5, x-amz-checksum-* (header or aws-chunked trailer) and a hex
                  x-amz-content-sha256 against the body, and answer 400 BadDigest on a mismatch, as AWS does
                  (moto does not)
@@ -269,15 +270,19 @@ async def relay_chunked(reader, writer):
         await relay_exact(reader, writer, size + 2)
 
 
-async def relay_exact(reader, writer, length):
+async def relay_exact(reader, writer, length, rate=None):
+    """Copies exactly length bytes; with rate (bytes/s) in small, paced chunks."""
     remaining = length
+    step = STREAM_CHUNK if rate is None else max(1024, min(STREAM_CHUNK, rate // 10))
     while remaining > 0:
-        chunk = await reader.read(min(STREAM_CHUNK, remaining))
+        chunk = await reader.read(min(step, remaining))
         if not chunk:
             raise ConnectionError("peer closed mid-body")
         writer.write(chunk)
         remaining -= len(chunk)
         await writer.drain()
+        if rate:
+            await asyncio.sleep(len(chunk) / rate)
 
 
 def error_response(status, reason, code, message, resource="", close=False):
@@ -400,8 +405,12 @@ class FaultProxy:
         self.count("requests", req.kind)
         self.count("operations", req.op)
         fault = self.decide(req)
+        rate = None
         if fault and fault.startswith("delay:"):
             await asyncio.sleep(int(fault.split(":", 1)[1]) / 1000.0)
+            fault = None
+        elif fault and fault.startswith("throttle:"):
+            rate = int(fault.split(":", 1)[1]) * 1024
             fault = None
         if req.headers.get("expect", "").lower() == "100-continue":
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -475,7 +484,7 @@ class FaultProxy:
             await self.relay_response(req, head, up_reader, _Discard())
             up_writer.close()
             return False, None
-        keep_upstream = await self.relay_response(req, head, up_reader, writer)
+        keep_upstream = await self.relay_response(req, head, up_reader, writer, rate)
         if not keep_upstream:
             up_writer.close()
             return False, None
@@ -536,7 +545,7 @@ class FaultProxy:
 
     # -- upstream side
 
-    async def relay_response(self, req, head, up_reader, writer):
+    async def relay_response(self, req, head, up_reader, writer, rate=None):
         """Relays one response; returns whether the upstream connection can be reused."""
         start, header_lines = head
         status = int(start.split(" ", 2)[1])
@@ -548,7 +557,7 @@ class FaultProxy:
         elif "chunked" in headers.get("transfer-encoding", "").lower():
             await relay_chunked(up_reader, writer)
         elif "content-length" in headers:
-            await relay_exact(up_reader, writer, int(headers["content-length"]))
+            await relay_exact(up_reader, writer, int(headers["content-length"]), rate)
         else:
             while True:
                 chunk = await up_reader.read(STREAM_CHUNK)
