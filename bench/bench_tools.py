@@ -52,10 +52,71 @@ def make_big(path, mib):
     os.utime(path, (PAST, PAST))
 
 
+def index_listing():
+    """Bench-only: ListObjects(V2) pages in O(page) from a sorted name index, as S3 serves them.
+
+    Stock moto filters and sorts the whole bucket for every page (O(N log N) per page, so listing
+    100,000 keys costs 100 x 100,000): that would time moto, not the clients. The index is rebuilt
+    whenever the key count changes; the Compare scenario's bucket does not change while it is listed.
+    """
+    from bisect import bisect_left, bisect_right
+    from moto.s3.models import FakeDeleteMarker, S3Backend
+
+    index = {}
+
+    def names_of(bucket):
+        names = index.get(bucket.name)
+        if names is None or len(names) != len(bucket.keys):
+            names = sorted(bucket.keys.keys())
+            index[bucket.name] = names
+        return names
+
+    def page(self, bucket, prefix, delimiter, limit, max_keys):
+        names = names_of(bucket)
+        prefix = prefix or ""
+        i = bisect_left(names, prefix)
+        if limit:
+            i = max(i, bisect_right(names, limit))
+            if delimiter and limit.endswith(delimiter):  # the last page ended on a folder: skip its keys
+                i = max(i, bisect_left(names, limit[:-len(delimiter)] + chr(ord(delimiter[0]) + 1)))
+        out = []
+        while i < len(names) and len(out) <= max_keys:
+            name = names[i]
+            if not name.startswith(prefix):
+                break
+            rest = name[len(prefix):]
+            if delimiter and delimiter in rest:
+                folder = prefix + rest.split(delimiter)[0] + delimiter
+                out.append(folder)
+                i = bisect_left(names, folder[:-len(delimiter)] + chr(ord(delimiter[0]) + 1))
+                continue
+            key = bucket.keys[name]
+            if not isinstance(key, FakeDeleteMarker):
+                out.append(key)
+            i += 1
+        return out
+
+    def list_objects_v2(self, bucket, prefix, delimiter, continuation_token, start_after, max_keys):
+        limit = self._pagination_tokens.get(continuation_token) if continuation_token else start_after
+        return self._truncate_result(page(self, bucket, prefix, delimiter, limit, max_keys), max_keys)
+
+    def list_objects(self, bucket, prefix, delimiter, marker, max_keys):
+        limit = (self._pagination_tokens.get(marker) or marker) if marker else None
+        items = page(self, bucket, prefix, delimiter, limit, max_keys if max_keys is not None else 1 << 60)
+        keys, truncated, next_marker = self._truncate_result(items, max_keys) if max_keys is not None else (items, False, None)
+        return [k for k in keys if not isinstance(k, str)], [k for k in keys if isinstance(k, str)], truncated, next_marker
+
+    S3Backend.list_objects_v2 = list_objects_v2
+    S3Backend.list_objects = list_objects
+
+
 def run_moto(port, seed_specs):
     import moto_launcher
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.s3.models import s3_backends
+
+    if seed_specs:
+        index_listing()
 
     backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
     for spec in seed_specs:
