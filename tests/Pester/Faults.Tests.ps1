@@ -217,3 +217,23 @@ Describe 'A sync killed mid-transfer' {
         foreach ($k in $expected.Keys) { $actual[$k] | Should -Be $expected[$k] }
     }
 }
+
+Describe 'Integrity on an S3-compatible endpoint' {
+    BeforeEach { Reset-FaultProxy $Proxy }
+
+    It 'sends Content-MD5 with every upload body and no aws-chunked checksum trailer' {
+        $root = New-RandomTree @{ 'a/one.jpg' = 4000; 'a/two.webp' = 9000; 'v/clip.mp4' = 17MB }
+        $bucket = New-FaultBucket
+
+        $result = Sync-MediaToS3 -Path $root -BucketName $bucket @Target
+
+        $result.Failed | Should -Be 0
+        $stats = Get-FaultProxyStats $Proxy
+        $bodies = $stats.requests.'PUT PutObject' + $stats.requests.'PUT UploadPart'
+        $bodies | Should -Be (2 + 3)
+        $stats.verified.md5 | Should -Be $bodies -Because 'the server can reject a body that does not match'
+        $stats.unverified_bodies | Should -Be 0
+        $stats.framing.PSObject.Properties.Name | Should -Not -Contain 'aws-chunked'
+        Assert-BucketMatchesTree $bucket $root
+    }
+}

@@ -7,7 +7,8 @@ Test harness only: nothing here ships in the module. Loopback only, bounded.
 prints "fault-proxy listening on http://127.0.0.1:<port>" once ready. The client gets the proxy's URL
 as its endpoint (path-style). Control endpoints (never forwarded):
 
-    GET  /__proxy/stats    counters: requests by "METHOD Operation", faults injected, checksums verified
+    GET  /__proxy/stats    counters: requests by "METHOD Operation", faults injected, checksums verified,
+                           request body framing (content-length, chunked, aws-chunked)
     GET  /__proxy/config   the live configuration
     POST /__proxy/config   JSON object merged into the configuration (rule state is reset)
     POST /__proxy/reset    zero the counters and rule state
@@ -319,7 +320,7 @@ class FaultProxy:
 
     def reset_stats(self):
         self.stats = {"requests": {}, "operations": {}, "faults": {}, "total": 0, "injected": 0, "corrupted": 0,
-                      "bad_digest": 0, "verified": {}, "unverified_bodies": 0, "bytes_up": 0, "connections": 0}
+                      "bad_digest": 0, "verified": {}, "framing": {}, "unverified_bodies": 0, "bytes_up": 0, "connections": 0}
         if hasattr(self, "config"):
             self.rule_state = [{"seen": 0, "fired": 0, "target": None} for _ in self.config["rules"]]
             self.random_faults = 0
@@ -428,6 +429,9 @@ class FaultProxy:
         else:
             streamed = True
         self.stats["bytes_up"] += length if streamed else len(body)
+        if body or streamed:
+            aws_chunked = "aws-chunked" in req.headers.get("content-encoding", "") or req.headers.get("x-amz-content-sha256", "").startswith("STREAMING-")
+            self.count("framing", "aws-chunked" if aws_chunked else "chunked" if chunked else "content-length")
 
         if fault in ERROR_BODIES or fault in ("drop", "drop_after"):
             self.stats["injected"] += 1
