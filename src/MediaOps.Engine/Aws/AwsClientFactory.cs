@@ -37,16 +37,12 @@ namespace MediaOps.Aws
                 config.ServiceURL = target.EndpointUrl;
                 config.ForcePathStyle = true;
                 config.AuthenticationRegion = region;
-                // S3-compatible servers differ in their support of the SDK's flexible checksums
-                // (aws-chunked trailers, CRC32 response validation). Send checksums only when the
-                // call requires one; the engine adds its own Content-MD5/checksum where it needs integrity.
-                config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
-                config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
             }
             else
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             }
+            S3ChecksumPolicy.Apply(config, target.EndpointUrl, Environment.GetEnvironmentVariable);
             return new AmazonS3Client(creds, config);
         }
 
