@@ -24,13 +24,15 @@ namespace MediaOps.Aws
 
         public IAmazonS3 CreateS3(MediaTarget target, string regionOverride = null)
         {
-            var creds = ResolveCredentials(target, out _);
+            var creds = Snapshot(ResolveCredentials(target, out _));
             var region = regionOverride ?? ResolveRegion(target).Name;
             var config = new AmazonS3Config
             {
                 MaxErrorRetry = MaxErrorRetry,
                 RetryMode = RequestRetryMode.Standard,
                 MaxConnectionsPerServer = MaxConnectionsPerServer,
+                // The SDK evaluates the S3 endpoint rules on every request; the answer rarely changes.
+                EndpointProvider = new CachingEndpointProvider(new Amazon.S3.Internal.AmazonS3EndpointProvider()),
             };
             if (target.IsCustomEndpoint)
             {
@@ -44,6 +46,20 @@ namespace MediaOps.Aws
             }
             S3ChecksumPolicy.Apply(config, target.EndpointUrl, Environment.GetEnvironmentVariable);
             return new AmazonS3Client(creds, config);
+        }
+
+        /// <summary>
+        /// Keys from environment variables are re-read from the environment on every request (a
+        /// measurable share of a small upload's CPU); a client of one run can use them as read once.
+        /// Refreshing credentials (SSO, roles, instance profile) stay as they are.
+        /// </summary>
+        private static AWSCredentials Snapshot(AWSCredentials creds)
+        {
+            if (!(creds is EnvironmentVariablesAWSCredentials)) return creds;
+            var keys = creds.GetCredentials();
+            return keys.UseToken
+                ? (AWSCredentials)new SessionAWSCredentials(keys.AccessKey, keys.SecretKey, keys.Token)
+                : new BasicAWSCredentials(keys.AccessKey, keys.SecretKey);
         }
 
         public IAmazonSecurityTokenService CreateSts(MediaTarget target)
