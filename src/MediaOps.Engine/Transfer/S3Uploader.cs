@@ -35,7 +35,7 @@ namespace MediaOps.Transfer
             _s3 = s3;
             _bucket = bucket;
             _settings = settings;
-            _partSlots = new SemaphoreSlim(Math.Max(1, settings.Concurrency));
+            _partSlots = new SemaphoreSlim(settings.PartsInFlight);
             var maxBuffer = (int)Math.Max(settings.MultipartThreshold, settings.PartSize);
             _buffers = ArrayPool<byte>.Create(Math.Max(maxBuffer, 1024 * 1024), Math.Max(2, settings.Concurrency * 2));
         }

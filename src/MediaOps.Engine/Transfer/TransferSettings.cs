@@ -11,6 +11,16 @@ namespace MediaOps.Transfer
         /// <summary>Files in flight at once (and multipart parts in flight across all files).</summary>
         public int Concurrency { get; set; } = DefaultConcurrency;
 
+        /// <summary>
+        /// Multipart parts in flight across all files, each held in one part-size buffer: 8 x 8 MiB =
+        /// 64 MiB, whatever the file sizes (the aws CLI keeps 10 in memory). More parts in flight did
+        /// not upload faster in the benchmark, only used more memory.
+        /// </summary>
+        public int MaxPartsInFlight { get; set; } = 8;
+
+        /// <summary>Parts in flight for this run: no more than the file concurrency either.</summary>
+        public int PartsInFlight => Math.Max(1, Math.Min(Concurrency, MaxPartsInFlight));
+
         /// <summary>Files larger than this go multipart (the aws CLI uses 8 MiB too).</summary>
         public long MultipartThreshold { get; set; } = 8 * MiB;
 
