@@ -29,6 +29,9 @@ namespace MediaOps.Transfer
         private readonly SemaphoreSlim _partSlots;
         private readonly ArrayPool<byte> _buffers;
         private readonly DateTime _runStartedUtc = DateTime.UtcNow;
+        // Over HTTPS the body is not hashed a second time for the signature (UNSIGNED-PAYLOAD): TLS and the
+        // signed Content-MD5 header already protect it. The SDK refuses this over plain HTTP, where it signs the body.
+        private readonly bool _unsignedPayload;
 
         public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings)
         {
@@ -36,6 +39,7 @@ namespace MediaOps.Transfer
             _bucket = bucket;
             _settings = settings;
             _partSlots = new SemaphoreSlim(settings.PartsInFlight);
+            _unsignedPayload = IsHttps(s3.Config);
             var maxBuffer = (int)Math.Max(settings.MultipartThreshold, settings.PartSize);
             _buffers = ArrayPool<byte>.Create(Math.Max(maxBuffer, 1024 * 1024), Math.Max(2, settings.Concurrency * 2));
         }
@@ -76,6 +80,7 @@ namespace MediaOps.Transfer
                     ContentType = contentType,
                     MD5Digest = ContentHasher.Base64(md5),
                     UseChunkEncoding = false,
+                    DisablePayloadSigning = _unsignedPayload,
                 };
                 if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
                 request.Metadata[Md5MetadataName] = ContentHasher.Base64(md5);
@@ -154,6 +159,7 @@ namespace MediaOps.Transfer
                     PartSize = read,
                     MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read)),
                     UseChunkEncoding = false,
+                    DisablePayloadSigning = _unsignedPayload,
                 }, ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
                 return new PartETag(number, response.ETag);
@@ -211,6 +217,11 @@ namespace MediaOps.Transfer
                 }
             }
         }
+
+        private static bool IsHttps(Amazon.Runtime.IClientConfig config) =>
+            string.IsNullOrEmpty(config.ServiceURL)
+                ? !config.UseHttp
+                : config.ServiceURL.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
         private static FileStream OpenRead(string path) =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
