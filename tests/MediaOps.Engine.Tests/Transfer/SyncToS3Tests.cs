@@ -144,7 +144,10 @@ namespace MediaOps.Engine.Tests
         public async Task Cancel_mid_multipart_aborts_and_a_rerun_cleans_leftovers_of_a_killed_run()
         {
             using var tree = new TempTree();
-            var data = new byte[30 * 1024 * 1024];
+            // 12 parts uploaded one at a time, and progress every 10 ms: the cancel lands after the first
+            // part and long before the last, however fast the machine (the default 500 ms tick let an idle
+            // machine finish the whole upload before the first report).
+            var data = new byte[60 * 1024 * 1024];
             new Random(5).NextBytes(data);
             tree.Write("big.bin", data);
             using var bucket = new S3TestBucket(_moto);
@@ -154,7 +157,7 @@ namespace MediaOps.Engine.Tests
             await bucket.S3.UploadPartAsync(new UploadPartRequest { BucketName = bucket.Name, Key = "media/big.bin", UploadId = leftover.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[5 * 1024 * 1024]) });
             Assert.Single(await bucket.MultipartUploadsAsync());
 
-            var settings = new TransferSettings { Concurrency = 1, MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB };
+            var settings = new TransferSettings { Concurrency = 1, MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB, ProgressInterval = TimeSpan.FromMilliseconds(10) };
             using var cts = new CancellationTokenSource();
             var observer = new RecordingObserver { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
