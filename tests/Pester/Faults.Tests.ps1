@@ -165,6 +165,57 @@ Describe 'Sync-MediaToS3 through a faulty network' {
         $keys | Should -Contain 'media/a/ok.jpg'
         Get-MultipartUploads $bucket | Should -BeNullOrEmpty -Because 'the failed multipart upload was aborted'
     }
+
+    It 'with flexible checksums on (the AWS default), checks every part by CRC32 and refuses a corrupted one' {
+        # S3ChecksumPolicy keeps the SDK default (WHEN_SUPPORTED) only for AWS hosts; the standard setting forces it here.
+        $root = New-RandomTree @{ 'v/good.bin' = 17MB; 'v/bad.bin' = 17MB }
+        $bucket = New-FaultBucket
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'UploadPart'; match = 'bad\.bin'; nth = 2; action = 'corrupt' }) }
+        $env:AWS_REQUEST_CHECKSUM_CALCULATION = 'when_supported'
+        try {
+            $proc = Start-SyncProcess "Sync-MediaToS3 -Path '$root' -BucketName $bucket -Prefix media -EndpointUrl '$($Proxy.Endpoint)' -Region us-east-1 -Concurrency 1 -ErrorAction SilentlyContinue"
+        } finally { Remove-Item Env:AWS_REQUEST_CHECKSUM_CALCULATION }
+        $proc.WaitForExit(120000) | Should -BeTrue
+
+        $stats = Get-FaultProxyStats $Proxy
+        $stats.requests.'PUT UploadPart' | Should -Be 5 -Because 'good.bin has three 8 MiB parts; bad.bin stops at its corrupted second (one part in flight)'
+        $stats.verified.crc32 | Should -Be $stats.requests.'PUT UploadPart' -Because 'every part carried an x-amz-checksum-crc32 the proxy checked'
+        $stats.verified_by_op.'md5 UploadPart' | Should -BeNullOrEmpty -Because 'CRC32 replaces the per-part MD5'
+        $stats.framing.PSObject.Properties.Name | Should -Not -Contain 'aws-chunked'
+        $stats.corrupted | Should -Be 1
+        $stats.bad_digest | Should -Be 1
+        $keys = (Invoke-AwsCli $Moto.Endpoint s3api list-objects-v2 --bucket $bucket).Contents.Key
+        $keys | Should -Contain 'media/v/good.bin'
+        $keys | Should -Not -Contain 'media/v/bad.bin'
+        Get-MultipartUploads $bucket | Should -BeNullOrEmpty -Because 'the failed multipart upload was aborted'
+        (Invoke-AwsCli $Moto.Endpoint s3api head-object --bucket $bucket --key media/v/good.bin --checksum-mode ENABLED).ChecksumCRC32 | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses downloads whose bytes were corrupted in transit, multipart ones by their ETag, and writes nothing for them' {
+        # big.bin goes up in 8 MiB parts with aws CLI (ETag "<md5 of part md5s>-2", no md5chksum), small.jpg in one PUT.
+        $source = New-RandomTree @{ 'v/big.bin' = 9MB + 123; 'p/small.jpg' = 6000; 'p/fine.png' = 4000 }
+        $bucket = New-FaultBucket
+        $null = Invoke-AwsCli $Moto.Endpoint s3 sync $source "s3://$bucket/media/" --only-show-errors
+        (Invoke-AwsCli $Moto.Endpoint s3api head-object --bucket $bucket --key media/v/big.bin).ETag | Should -Match '-2"$'
+        $restore = Join-Path ([System.IO.Path]::GetTempPath()) ('fault-corrupt-' + [guid]::NewGuid().ToString('N'))
+        $Roots.Add($restore)
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'GetObject'; match = 'big\.bin|small\.jpg'; action = 'corrupt_response' }) }
+
+        $result = Sync-MediaFromS3 -BucketName $bucket @Target -Path $restore -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
+
+        (Get-FaultProxyStats $Proxy).corrupted | Should -Be 2
+        $summary = $result | Where-Object { $_ -is [MediaOps.SyncResult] }
+        $summary.Failed | Should -Be 2
+        @($errs | ForEach-Object FullyQualifiedErrorId) | Should -BeLike 'MediaOps.IntegrityCheckFailed*' -Because ($errs | Out-String)
+        Test-Path (Join-Path $restore 'v/big.bin') | Should -BeFalse
+        Test-Path (Join-Path $restore 'p/small.jpg') | Should -BeFalse
+        Test-Path (Join-Path $restore 'p/fine.png') | Should -BeTrue
+        @(Get-ChildItem $restore -Recurse -File -Filter '.mediaops-*') | Should -BeNullOrEmpty -Because 'a refused download leaves no temp file'
+
+        Reset-FaultProxy $Proxy
+        (Sync-MediaFromS3 -BucketName $bucket @Target -Path $restore).Failed | Should -Be 0
+        (Get-FileHash (Join-Path $restore 'v/big.bin')).Hash | Should -Be (Get-FileHash (Join-Path $source 'v/big.bin')).Hash
+    }
 }
 
 Describe 'A sync killed mid-transfer' {

@@ -49,6 +49,7 @@ Describe 'Test-MediaObject' {
             'uploads/changed.txt'  = 'local version'
             'uploads/shorter.txt'  = 'local is longer'
             'uploads/multi.bin'    = 'multipart body'
+            'uploads/multi2.bin'   = 'multipart two!'
         }
         Invoke-AwsCli -Endpoint $Endpoint s3 sync $Root "s3://$Bucket/media/" | Out-Null
         # Same length, other bytes; and a different length.
@@ -60,6 +61,12 @@ Describe 'Test-MediaObject' {
         $part = Invoke-AwsCli -Endpoint $Endpoint s3api upload-part --bucket $Bucket --key media/uploads/multi.bin --part-number 1 --upload-id $upload.UploadId --body (Join-Path $Root 'uploads/multi.bin')
         $parts = @{ Parts = @(@{ ETag = $part.ETag; PartNumber = 1 }) } | ConvertTo-Json -Depth 4 -Compress
         Invoke-AwsCli -Endpoint $Endpoint s3api complete-multipart-upload --bucket $Bucket --key media/uploads/multi.bin --upload-id $upload.UploadId --multipart-upload $parts | Out-Null
+        # The same as a one-part multipart upload of other bytes of the same length.
+        $other = New-TestMediaTree -Files @{ 'multi2.bin' = 'MULTIPART TWO!' }
+        $upload = Invoke-AwsCli -Endpoint $Endpoint s3api create-multipart-upload --bucket $Bucket --key media/uploads/multi2.bin
+        $part = Invoke-AwsCli -Endpoint $Endpoint s3api upload-part --bucket $Bucket --key media/uploads/multi2.bin --part-number 1 --upload-id $upload.UploadId --body (Join-Path $other 'multi2.bin')
+        $parts = @{ Parts = @(@{ ETag = $part.ETag; PartNumber = 1 }) } | ConvertTo-Json -Depth 4 -Compress
+        Invoke-AwsCli -Endpoint $Endpoint s3api complete-multipart-upload --bucket $Bucket --key media/uploads/multi2.bin --upload-id $upload.UploadId --multipart-upload $parts | Out-Null
     }
     AfterAll { Remove-Item $Root -Recurse -Force -ErrorAction SilentlyContinue }
 
@@ -121,11 +128,14 @@ Describe 'Test-MediaObject' {
         (Test-MediaObject 'uploads/changed.txt' -BucketName $Bucket -Path $Root).Status | Should -Be 'Pass'
     }
 
-    It 'says when the ETag is not an MD5 (multipart)' {
-        $row = Test-MediaObject 'uploads/multi.bin' -BucketName $Bucket -Path $Root -Checksum
-        $row.ETag | Should -Match '-1$'
-        $row.Status | Should -Be 'Warning'
-        $row.Message | Should -Match 'multipart upload and is not an MD5'
+    It 'compares a multipart object by recomputing its ETag from the local parts' {
+        $rows = 'uploads/multi.bin', 'uploads/multi2.bin' | Test-MediaObject -BucketName $Bucket -Path $Root -Checksum
+        $rows[0].ETag | Should -Match '-1$'
+        $rows[0].Status | Should -Be 'Pass'
+        $rows[0].Message | Should -Match 'multipart ETag'
+        $rows[1].ETag | Should -Match '-1$'
+        $rows[1].Status | Should -Be 'Fail' -Because 'same length, other bytes'
+        $rows[1].Message | Should -Match 'Content differs.*multipart ETag'
     }
 
     It 'points to Sync-MediaToS3 when the object is missing but the local file exists' {

@@ -7,7 +7,7 @@ Test harness only: nothing here ships in the module. Loopback only, bounded.
 prints "fault-proxy listening on http://127.0.0.1:<port>" once ready. The client gets the proxy's URL
 as its endpoint (path-style). Control endpoints (never forwarded):
 
-    GET  /__proxy/stats    counters: requests by "METHOD Operation", faults injected, checksums verified,
+    GET  /__proxy/stats    counters: requests by "METHOD Operation", faults injected, checksums verified (by algorithm, and by "algorithm Operation"),
                            request body framing (content-length, chunked, aws-chunked)
     GET  /__proxy/config   the live configuration
     POST /__proxy/config   JSON object merged into the configuration (rule state is reset)
@@ -25,7 +25,8 @@ Configuration keys:
                  request; sticky: also on every later request for the same path?query (a retried page);
                  times caps the injections; action is a fault kind above or "corrupt" (flip one body byte
                  before forwarding), "delay:<ms>" (hold the request, then forward it) or "throttle:<KiB/s>"
-                 (forward, then trickle the response body, e.g. to kill a client mid-download)
+                 (forward, then trickle the response body, e.g. to kill a client mid-download) or
+                 "corrupt_response" (flip one byte in the middle of the response body, e.g. of a GetObject)
     verify_checksums  check Content-MD5, x-amz-checksum-* (header or aws-chunked trailer) and a hex
                  x-amz-content-sha256 against the body, and answer 400 BadDigest on a mismatch, as AWS does
                  (moto does not)
@@ -271,14 +272,19 @@ async def relay_chunked(reader, writer):
         await relay_exact(reader, writer, size + 2)
 
 
-async def relay_exact(reader, writer, length, rate=None):
-    """Copies exactly length bytes; with rate (bytes/s) in small, paced chunks."""
+async def relay_exact(reader, writer, length, rate=None, flip_at=None):
+    """Copies exactly length bytes; with rate (bytes/s) in small, paced chunks; flip_at: the offset of a byte to invert."""
     remaining = length
     step = STREAM_CHUNK if rate is None else max(1024, min(STREAM_CHUNK, rate // 10))
     while remaining > 0:
         chunk = await reader.read(min(step, remaining))
         if not chunk:
             raise ConnectionError("peer closed mid-body")
+        offset = length - remaining
+        if flip_at is not None and offset <= flip_at < offset + len(chunk):
+            chunk = bytearray(chunk)
+            chunk[flip_at - offset] ^= 0xFF
+            chunk = bytes(chunk)
         writer.write(chunk)
         remaining -= len(chunk)
         await writer.drain()
@@ -320,7 +326,7 @@ class FaultProxy:
 
     def reset_stats(self):
         self.stats = {"requests": {}, "operations": {}, "faults": {}, "total": 0, "injected": 0, "corrupted": 0,
-                      "bad_digest": 0, "verified": {}, "framing": {}, "unverified_bodies": 0, "bytes_up": 0, "connections": 0}
+                      "bad_digest": 0, "verified": {}, "verified_by_op": {}, "framing": {}, "unverified_bodies": 0, "bytes_up": 0, "connections": 0}
         if hasattr(self, "config"):
             self.rule_state = [{"seen": 0, "fired": 0, "target": None} for _ in self.config["rules"]]
             self.random_faults = 0
@@ -488,7 +494,7 @@ class FaultProxy:
             await self.relay_response(req, head, up_reader, _Discard())
             up_writer.close()
             return False, None
-        keep_upstream = await self.relay_response(req, head, up_reader, writer, rate)
+        keep_upstream = await self.relay_response(req, head, up_reader, writer, rate, corrupt=fault == "corrupt_response")
         if not keep_upstream:
             up_writer.close()
             return False, None
@@ -533,6 +539,7 @@ class FaultProxy:
             if actual is None:
                 continue
             self.count("verified", algorithm)
+            self.count("verified_by_op", f"{algorithm} {req.op}")
             if actual != value:
                 label = "Content-MD5" if algorithm == "md5" else algorithm.upper()
                 return error_response(400, "Bad Request", "BadDigest",
@@ -549,8 +556,8 @@ class FaultProxy:
 
     # -- upstream side
 
-    async def relay_response(self, req, head, up_reader, writer, rate=None):
-        """Relays one response; returns whether the upstream connection can be reused."""
+    async def relay_response(self, req, head, up_reader, writer, rate=None, corrupt=False):
+        """Relays one response (corrupt: with one body byte inverted); returns whether the upstream connection can be reused."""
         start, header_lines = head
         status = int(start.split(" ", 2)[1])
         headers = {n.lower(): v for n, v in header_lines}
@@ -561,7 +568,11 @@ class FaultProxy:
         elif "chunked" in headers.get("transfer-encoding", "").lower():
             await relay_chunked(up_reader, writer)
         elif "content-length" in headers:
-            await relay_exact(up_reader, writer, int(headers["content-length"]), rate)
+            length = int(headers["content-length"])
+            flip_at = length // 2 if corrupt and status < 300 and length else None
+            if flip_at is not None:
+                self.stats["corrupted"] += 1
+            await relay_exact(up_reader, writer, length, rate, flip_at)
         else:
             while True:
                 chunk = await up_reader.read(STREAM_CHUNK)

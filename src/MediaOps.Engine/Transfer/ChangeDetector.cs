@@ -10,19 +10,21 @@ namespace MediaOps.Transfer
     /// <summary>
     /// Decides whether a file and its object hold the same thing. Quick rule (no request, no read):
     /// same size and local mtime not newer than LastModified. Content rule (-Checksum): the local MD5
-    /// against the ETag when that is a single-part MD5, else against the MD5 an upload stored in its
-    /// metadata (one HEAD, only for those objects). A multipart ETag is never taken for an MD5, and an
-    /// ETag that does not match is confirmed by a HEAD, because under SSE-KMS it is not an MD5 at all.
+    /// against the ETag when that is a single-part MD5; otherwise one HEAD, then the MD5 an upload stored
+    /// in its metadata (rclone's md5chksum), else the multipart ETag recomputed from the local file's parts.
+    /// An ETag that does not match is confirmed by the HEAD, because under SSE-KMS it is not an MD5 at all.
     /// </summary>
     internal sealed class ChangeDetector
     {
         private readonly IAmazonS3 _s3;
         private readonly string _bucket;
+        private readonly TransferSettings _settings;
 
-        public ChangeDetector(IAmazonS3 s3, string bucket)
+        public ChangeDetector(IAmazonS3 s3, string bucket, TransferSettings settings)
         {
             _s3 = s3;
             _bucket = bucket;
+            _settings = settings ?? new TransferSettings();
         }
 
         /// <summary>S3 LastModified has whole seconds; compare local times the same way.</summary>
@@ -43,8 +45,12 @@ namespace MediaOps.Transfer
         public async Task<string> ContentDifferenceAsync(Local.LocalEntry local, RemoteObject remote, CancellationToken ct)
         {
             if (local.Length != remote.Size) return $"size differs (local {local.Length}, remote {remote.Size})";
-            var localHex = ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
-            if (remote.ETagLooksLikeMd5 && string.Equals(localHex, remote.ETag, StringComparison.OrdinalIgnoreCase)) return null;
+            string localHex = null;
+            if (remote.ETagLooksLikeMd5)
+            {
+                localHex = ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
+                if (string.Equals(localHex, remote.ETag, StringComparison.OrdinalIgnoreCase)) return null;
+            }
 
             GetObjectMetadataResponse head;
             try
@@ -61,13 +67,19 @@ namespace MediaOps.Transfer
                 string storedHex = null;
                 try { storedHex = ContentHasher.Hex(Convert.FromBase64String(stored)); } catch (FormatException) { }
                 if (storedHex != null)
+                {
+                    localHex = localHex ?? ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
                     return string.Equals(storedHex, localHex, StringComparison.OrdinalIgnoreCase) ? null : "content differs (MD5 stored with the object)";
+                }
             }
             var kms = head.ServerSideEncryptionMethod != null && head.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
-            if (remote.ETagLooksLikeMd5 && !kms) return "content differs (MD5)";
-            return remote.ETagLooksLikeMd5
-                ? "content cannot be compared (SSE-KMS ETag is not an MD5 and no checksum was stored)"
-                : "content cannot be compared (multipart ETag is not an MD5 and no checksum was stored)";
+            if (kms)
+                return "content cannot be compared (with SSE-KMS the ETag is not an MD5, and no MD5 was stored with the object)";
+            if (remote.ETagLooksLikeMd5) return "content differs (MD5)";
+            var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.ETag, local.FullName, local.Length, _settings, ct).ConfigureAwait(false);
+            if (multipart == true) return null;
+            if (multipart == false) return "content differs (multipart ETag recomputed from the local file)";
+            return $"content cannot be compared (the ETag '{remote.ETag}' is not an MD5 and no MD5 was stored with the object)";
         }
     }
 }

@@ -23,7 +23,7 @@ namespace MediaOps.Transfer
         public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, Action<MediaDifference> onDifference, CancellationToken ct)
         {
             var s3 = _clients.CreateS3(target);
-            var detector = new ChangeDetector(s3, target.BucketName);
+            var detector = new ChangeDetector(s3, target.BucketName, Settings(options));
             var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude));
             long differences = 0;
             await RunPlanner(planner, async pair =>
@@ -65,7 +65,7 @@ namespace MediaOps.Transfer
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
-            var detector = new ChangeDetector(s3, target.BucketName);
+            var detector = new ChangeDetector(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude));
             using (var deletes = new DeleteSpool())
             {
@@ -128,8 +128,8 @@ namespace MediaOps.Transfer
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings);
-            var downloader = new S3Downloader(s3, target.BucketName, root);
-            var detector = new ChangeDetector(s3, target.BucketName);
+            var downloader = new S3Downloader(s3, target.BucketName, root, settings);
+            var detector = new ChangeDetector(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
             {
                 // Temp files of a killed restore: never shown under a real name, removed on the next run.

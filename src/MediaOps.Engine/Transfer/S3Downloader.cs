@@ -12,7 +12,8 @@ namespace MediaOps.Transfer
 {
     /// <summary>
     /// Restores one object into the folder: streams it to a temp file next to the target, checks the
-    /// MD5 when the object has one, sets the mtime to LastModified and renames into place. A failure
+    /// MD5 when the object has one (its ETag, the md5chksum rclone and single PUTs store, or a multipart
+    /// ETag recomputed from the temp file's parts), sets the mtime to LastModified and renames into place. A failure
     /// or Ctrl+C deletes the temp file, so no partial file is ever visible under the real name.
     /// </summary>
     internal sealed class S3Downloader
@@ -20,12 +21,14 @@ namespace MediaOps.Transfer
         private readonly IAmazonS3 _s3;
         private readonly string _bucket;
         private readonly string _root;
+        private readonly TransferSettings _settings;
 
-        public S3Downloader(IAmazonS3 s3, string bucket, string root)
+        public S3Downloader(IAmazonS3 s3, string bucket, string root, TransferSettings settings)
         {
             _s3 = s3;
             _bucket = bucket;
             _root = root;
+            _settings = settings;
         }
 
         public async Task<long> DownloadAsync(RemoteObject remote, string relativeName, Action<long> onBytes, CancellationToken ct)
@@ -47,7 +50,7 @@ namespace MediaOps.Transfer
                     using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
                     {
                         int read;
-                        while ((read = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                        while ((read = await ReadBodyAsync(remote.Key, body, buffer, total, ct).ConfigureAwait(false)) > 0)
                         {
                             md5.TransformBlock(buffer, 0, read, null, 0);
                             await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
@@ -56,7 +59,7 @@ namespace MediaOps.Transfer
                         }
                     }
                     md5.TransformFinalBlock(buffer, 0, 0);
-                    VerifyMd5(remote.Key, response, md5.Hash, total);
+                    await VerifyAsync(remote.Key, response, md5.Hash, total, temp, ct).ConfigureAwait(false);
                 }
                 File.SetLastWriteTimeUtc(temp, lastModified);
                 if (File.Exists(target)) File.Replace(temp, target, null);
@@ -70,7 +73,21 @@ namespace MediaOps.Transfer
             }
         }
 
-        private static void VerifyMd5(string key, GetObjectResponse response, byte[] actual, long length)
+        private static async Task<int> ReadBodyAsync(string key, Stream body, byte[] buffer, long received, CancellationToken ct)
+        {
+            try
+            {
+                return await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+            }
+            catch (Amazon.Runtime.AmazonClientException ex)
+            {
+                // The SDK checks the MD5 (or CRC) of some bodies itself as the stream ends; same verdict as ours.
+                throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
+                    $"The bytes received for '{key}' do not match the object's checksum ({ex.Message}) after {received} bytes. Nothing was written; run the restore again.", key, ex);
+            }
+        }
+
+        private async Task VerifyAsync(string key, GetObjectResponse response, byte[] actual, long length, string temp, CancellationToken ct)
         {
             string expectedHex = null;
             var stored = response.Metadata?[S3Uploader.Md5MetadataName];
@@ -82,8 +99,17 @@ namespace MediaOps.Transfer
             var kms = response.ServerSideEncryptionMethod != null && response.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
             if (expectedHex == null && !kms && etag != null && etag.Length == 32 && etag.IndexOf('-') < 0)
                 expectedHex = etag;
-            if (expectedHex == null) return; // multipart or SSE-KMS without a stored checksum: nothing to compare with
-            if (!string.Equals(expectedHex, ContentHasher.Hex(actual), StringComparison.OrdinalIgnoreCase))
+            bool same;
+            if (expectedHex != null) same = string.Equals(expectedHex, ContentHasher.Hex(actual), StringComparison.OrdinalIgnoreCase);
+            else if (kms) return; // SSE-KMS without a stored MD5: nothing to compare with
+            else
+            {
+                // A multipart object: read the temp file again (from the page cache) part by part.
+                var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, key, etag, temp, length, _settings, ct).ConfigureAwait(false);
+                if (multipart == null) return;
+                same = multipart.Value;
+            }
+            if (!same)
                 throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
                     $"The {length} bytes received for '{key}' do not match the object's MD5. Nothing was written; run the restore again.", key);
         }

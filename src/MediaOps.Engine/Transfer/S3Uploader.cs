@@ -12,15 +12,18 @@ using MediaOps.Local;
 namespace MediaOps.Transfer
 {
     /// <summary>
-    /// Puts one local file under a key: Content-Type/Encoding as Python's mimetypes guesses, no ACL,
-    /// Content-MD5 on every request (S3 and moto reject a body that does not match it; unlike the
-    /// flexible checksums it needs no aws-chunked trailer, so it works over plain HTTP with the
-    /// WHEN_REQUIRED client config of custom endpoints), and the whole-file MD5 stored as
-    /// x-amz-meta-md5chksum (rclone's name) so -Checksum can verify multipart and SSE-KMS objects.
+    /// Puts one local file under a key: Content-Type/Encoding as Python's mimetypes guesses, no ACL, and
+    /// every byte read once. A single PUT carries Content-MD5 (S3 and every S3-compatible server reject a
+    /// body that does not match it) and stores the MD5 as x-amz-meta-md5chksum (rclone's name). A multipart
+    /// upload checks every part on the server: CRC32 where the SDK's flexible checksums are on (AWS; the
+    /// upload declares CRC32 at creation, as S3 requires), Content-MD5 elsewhere (no aws-chunked trailer,
+    /// so plain HTTP and WHEN_REQUIRED endpoints work). Its whole-file proof is the ETag S3 computes from
+    /// the parts it stored (MD5 of the part MD5s, see <see cref="MultipartETag"/>), so the file is not
+    /// read a second time up front to store an MD5 in the metadata.
     /// </summary>
     internal sealed class S3Uploader
     {
-        /// <summary>User metadata (without the x-amz-meta- prefix) holding the base64 MD5 of the whole file.</summary>
+        /// <summary>User metadata (without the x-amz-meta- prefix) holding the base64 MD5 of a single-PUT file (rclone writes it for multipart too).</summary>
         public const string Md5MetadataName = "md5chksum";
 
         private readonly IAmazonS3 _s3;
@@ -30,8 +33,10 @@ namespace MediaOps.Transfer
         private readonly ArrayPool<byte> _buffers;
         private readonly DateTime _runStartedUtc = DateTime.UtcNow;
         // Over HTTPS the body is not hashed a second time for the signature (UNSIGNED-PAYLOAD): TLS and the
-        // signed Content-MD5 header already protect it. The SDK refuses this over plain HTTP, where it signs the body.
+        // signed Content-MD5 or x-amz-checksum-crc32 header already protect it. The SDK refuses this over plain HTTP, where it signs the body.
         private readonly bool _unsignedPayload;
+        // With flexible checksums on, parts carry a CRC32 (hardware-fast, checked by S3) instead of an MD5.
+        private readonly bool _crc32Parts;
 
         public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings)
         {
@@ -40,6 +45,7 @@ namespace MediaOps.Transfer
             _settings = settings;
             _partSlots = new SemaphoreSlim(settings.PartsInFlight);
             _unsignedPayload = IsHttps(s3.Config);
+            _crc32Parts = s3.Config is AmazonS3Config config && config.RequestChecksumCalculation == Amazon.Runtime.RequestChecksumCalculation.WHEN_SUPPORTED;
             var maxBuffer = (int)Math.Max(settings.MultipartThreshold, settings.PartSize);
             _buffers = ArrayPool<byte>.Create(Math.Max(maxBuffer, 1024 * 1024), Math.Max(2, settings.Concurrency * 2));
         }
@@ -96,13 +102,12 @@ namespace MediaOps.Transfer
 
         private async Task<long> PutMultipartAsync(string path, string key, long length, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
         {
-            // The whole-file MD5 goes into the metadata, which is fixed when the upload is created.
-            var wholeMd5 = await ContentHasher.Md5OfFileAsync(path, ct).ConfigureAwait(false);
             await AbortLeftoverUploadsAsync(key, ct).ConfigureAwait(false);
 
             var create = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key, ContentType = contentType };
             if (contentEncoding != null) create.Headers.ContentEncoding = contentEncoding;
-            create.Metadata[Md5MetadataName] = ContentHasher.Base64(wholeMd5);
+            // S3 refuses part checksums of an algorithm the upload was not created with.
+            if (_crc32Parts) create.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
             var uploadId = (await _s3.InitiateMultipartUploadAsync(create, ct).ConfigureAwait(false)).UploadId;
             try
             {
@@ -149,7 +154,7 @@ namespace MediaOps.Transfer
                 if (read != size)
                     throw new MediaOpsException("FileChangedDuringUpload", FailureKind.Conflict,
                         $"'{path}' changed size while it was uploaded. Run the sync again when the file is no longer written to.", path);
-                var response = await _s3.UploadPartAsync(new UploadPartRequest
+                var request = new UploadPartRequest
                 {
                     BucketName = _bucket,
                     Key = key,
@@ -157,12 +162,15 @@ namespace MediaOps.Transfer
                     PartNumber = number,
                     InputStream = new MemoryStream(buffer, 0, read, writable: false),
                     PartSize = read,
-                    MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read)),
                     UseChunkEncoding = false,
                     DisablePayloadSigning = _unsignedPayload,
-                }, ct).ConfigureAwait(false);
+                };
+                if (_crc32Parts) request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32; // the SDK computes it
+                else request.MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read));
+                var response = await _s3.UploadPartAsync(request, ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
-                return new PartETag(number, response.ETag);
+                // A CRC32 upload must list each part's checksum again when it is completed.
+                return new PartETag(number, response.ETag) { ChecksumCRC32 = response.ChecksumCRC32 };
             }
             catch (Exception)
             {

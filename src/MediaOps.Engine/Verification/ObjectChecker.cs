@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Transfer;
 
 namespace MediaOps.Verification
 {
@@ -21,7 +22,7 @@ namespace MediaOps.Verification
         private readonly bool _checksum;
 
         /// <param name="localRoot">MEDIA_ROOT to compare with, or null.</param>
-        /// <param name="checksum">Also compare the local file's MD5 with a single-part ETag.</param>
+        /// <param name="checksum">Also compare the content: the local MD5 with a single-part ETag or a stored md5chksum, or the local parts' MD5s with a multipart ETag.</param>
         public ObjectChecker(IAwsClientFactory clients, MediaTarget target, string localRoot = null, bool checksum = false)
         {
             if (clients == null) throw new ArgumentNullException(nameof(clients));
@@ -70,9 +71,11 @@ namespace MediaOps.Verification
                 if (info.Exists) row.LocalLength = info.Length;
             }
 
+            string storedMd5 = null;
             try
             {
                 var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.BucketName, Key = row.Key }, ct).ConfigureAwait(false);
+                storedMd5 = head.Metadata?[S3Uploader.Md5MetadataName];
                 row.Exists = true;
                 row.Length = head.ContentLength;
                 row.ContentType = head.Headers?.ContentType;
@@ -95,13 +98,34 @@ namespace MediaOps.Verification
                 return Finish(row, CheckStatus.Fail, $"Sizes differ: local {row.LocalLength} bytes, S3 {row.Length} bytes. Copy it again with Sync-MediaToS3.");
             if (!_checksum) return Finish(row, CheckStatus.Pass, "Object exists; size matches the local file.");
 
-            if (!IsPlainMd5ETag(row.ETag, row.ServerSideEncryption, out var why))
-                return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
-            var md5 = await Md5HexAsync(localPath, ct).ConfigureAwait(false);
-            return string.Equals(md5, row.ETag, StringComparison.OrdinalIgnoreCase)
-                ? Finish(row, CheckStatus.Pass, "Object exists; size and MD5 match the local file.")
-                : Finish(row, CheckStatus.Fail, $"Content differs: local MD5 {md5}, S3 ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
+            var md5 = storedMd5 != null ? StoredMd5Hex(storedMd5) : null;
+            if (md5 != null || IsPlainMd5ETag(row.ETag, row.ServerSideEncryption, out var why))
+            {
+                var expected = md5 ?? row.ETag;
+                var local = await Md5HexAsync(localPath, ct).ConfigureAwait(false);
+                var source = md5 != null ? "the MD5 stored with the object (md5chksum)" : "S3 ETag";
+                return string.Equals(local, expected, StringComparison.OrdinalIgnoreCase)
+                    ? Finish(row, CheckStatus.Pass, "Object exists; size and MD5 match the local file.")
+                    : Finish(row, CheckStatus.Fail, $"Content differs: local MD5 {local}, {source} {expected}. Copy it again with Sync-MediaToS3 -Checksum.");
+            }
+            if (MultipartETag.TryParse(row.ETag, out _) && !IsEncryptedWithKey(row.ServerSideEncryption))
+            {
+                var same = await MultipartETag.MatchesAsync(_s3, _target.BucketName, row.Key, row.ETag, localPath, row.LocalLength.Value, new TransferSettings(), ct).ConfigureAwait(false);
+                return same == true
+                    ? Finish(row, CheckStatus.Pass, "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match.")
+                    : Finish(row, CheckStatus.Fail, $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
+            }
+            return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
         }
+
+        private static string StoredMd5Hex(string base64)
+        {
+            try { return ContentHasher.Hex(Convert.FromBase64String(base64)); }
+            catch (FormatException) { return null; }
+        }
+
+        private static bool IsEncryptedWithKey(string serverSideEncryption) =>
+            serverSideEncryption != null && (serverSideEncryption.StartsWith("aws:kms", StringComparison.Ordinal) || serverSideEncryption.StartsWith("SSE-C", StringComparison.Ordinal));
 
         private ObjectCheck Missing(ObjectCheck row, Exception ex, string localPath)
         {
@@ -131,7 +155,7 @@ namespace MediaOps.Verification
             why = null;
             if (string.IsNullOrEmpty(etag)) why = "S3 returned no ETag.";
             else if (etag.IndexOf('-') >= 0) why = $"the ETag '{etag}' belongs to a multipart upload and is not an MD5 of the content.";
-            else if (serverSideEncryption != null && (serverSideEncryption.StartsWith("aws:kms", StringComparison.Ordinal) || serverSideEncryption.StartsWith("SSE-C", StringComparison.Ordinal)))
+            else if (IsEncryptedWithKey(serverSideEncryption))
                 why = $"with {serverSideEncryption} encryption the ETag is not an MD5 of the content.";
             else if (etag.Length != 32) why = $"the ETag '{etag}' is not an MD5.";
             return why == null;

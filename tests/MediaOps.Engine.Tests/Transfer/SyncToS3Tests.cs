@@ -118,7 +118,7 @@ namespace MediaOps.Engine.Tests
         }
 
         [Fact]
-        public async Task Multipart_upload_stores_md5_and_compares_equal_by_content()
+        public async Task Multipart_upload_reads_once_and_its_etag_proves_content_both_ways()
         {
             using var tree = new TempTree();
             var data = new byte[13 * 1024 * 1024 + 17];
@@ -129,15 +129,63 @@ namespace MediaOps.Engine.Tests
             var result = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver(), CancellationToken.None);
             Assert.Equal(1, result.Transferred);
             var head = await bucket.S3.GetObjectMetadataAsync(bucket.Name, "media/video/clip.mp4");
-            Assert.EndsWith("-3\"", head.ETag);
             Assert.Equal("video/mp4", head.Headers.ContentType);
-            Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(data)), head.Metadata["md5chksum"]);
+            // No whole-file MD5 up front: the proof is the ETag moto computed from the parts it stored.
+            Assert.Null(head.Metadata["md5chksum"]);
+            var local = Path.Combine(tree.Root, "video", "clip.mp4");
+            Assert.Equal(head.ETag.Trim('"'), await MultipartETag.OfFileAsync(local, 5 * TransferSettings.MiB, CancellationToken.None));
+            Assert.EndsWith("-3", head.ETag.Trim('"'));
             Assert.Equal(data, await bucket.GetAsync("media/video/clip.mp4"));
             Assert.Empty(await bucket.MultipartUploadsAsync());
 
             var diffs = new System.Collections.Generic.List<MediaDifference>();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true, IncludeEqual = true }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true, IncludeEqual = true, Transfer = settings }, diffs.Add, CancellationToken.None);
             Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
+
+            // One byte of the second part changes, size and (older) mtime do not: only -Checksum sees it,
+            // also with default settings (8 MiB first guess), where the ETag's part count picks 5 MiB.
+            data[6 * 1024 * 1024] ^= 0xFF;
+            File.WriteAllBytes(local, data);
+            File.SetLastWriteTimeUtc(local, DateTime.UtcNow.AddDays(-1));
+            diffs.Clear();
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, IncludeEqual = true }, diffs.Add, CancellationToken.None);
+            Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
+            diffs.Clear();
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true }, diffs.Add, CancellationToken.None);
+            Assert.Contains("multipart ETag", Assert.Single(diffs).Reason);
+        }
+
+        [Fact]
+        public async Task Flexible_checksum_mode_declares_crc32_and_sends_it_with_every_part()
+        {
+            using var tree = new TempTree();
+            var data = new byte[11 * 1024 * 1024];
+            new Random(5).NextBytes(data);
+            tree.Write("big.bin", data);
+            using var bucket = new S3TestBucket(_moto);
+            // What AWS endpoints get by default (S3ChecksumPolicy): the SDK's flexible checksums.
+            var config = new Amazon.S3.AmazonS3Config
+            {
+                ServiceURL = _moto.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
+                RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_SUPPORTED,
+            };
+            using var s3 = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("AKIAMEDIAOPSTEST0001", "test-secret"), config);
+            var settings = new TransferSettings { MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB };
+            var uploader = new S3Uploader(s3, bucket.Name, settings);
+            var file = new LocalWalker(tree.Root).Walk().Single();
+            Assert.Equal(data.Length, await uploader.UploadAsync(file, "media/big.bin", null, CancellationToken.None));
+
+            var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+            {
+                BucketName = bucket.Name, Key = "media/big.bin",
+                ObjectAttributes = new System.Collections.Generic.List<Amazon.S3.ObjectAttributes> { Amazon.S3.ObjectAttributes.Checksum },
+            });
+            // Without the declaration moto (like S3) would give the object a CRC64NVME, not a CRC32.
+            Assert.False(string.IsNullOrEmpty(attributes.Checksum?.ChecksumCRC32));
+            Assert.Null(attributes.Checksum?.ChecksumCRC64NVME);
+            Assert.Equal(data, await bucket.GetAsync("media/big.bin"));
+            Assert.Equal((await s3.GetObjectMetadataAsync(bucket.Name, "media/big.bin")).ETag.Trim('"'),
+                await MultipartETag.OfFileAsync(file.FullName, 5 * TransferSettings.MiB, CancellationToken.None));
         }
 
         [Fact]

@@ -1,0 +1,138 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace MediaOps.Transfer
+{
+    /// <summary>
+    /// The ETag S3 gives a multipart upload (without SSE-KMS or SSE-C): the MD5 of the parts' binary
+    /// MD5s, then "-" and the part count. S3 computes it from the bytes it stored, so recomputing it
+    /// from a local file proves the file and the object hold the same bytes, with no checksum the
+    /// uploader had to store first. All it needs is the part size: the usual sizes are tried first
+    /// (no request), then the object's own first part is asked for (HEAD ?partNumber=1).
+    /// </summary>
+    internal static class MultipartETag
+    {
+        private const long MiB = 1024 * 1024;
+
+        /// <summary>True for "hex-N" (quotes allowed) with a 32-digit MD5 and N ≥ 1.</summary>
+        public static bool TryParse(string etag, out int parts)
+        {
+            parts = 0;
+            if (string.IsNullOrEmpty(etag)) return false;
+            var value = etag.Trim('"');
+            var dash = value.IndexOf('-');
+            if (dash == 32
+                && int.TryParse(value.Substring(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out parts)
+                && parts >= 1 && parts <= 10000) return true;
+            parts = 0;
+            return false;
+        }
+
+        /// <summary>
+        /// Part sizes that split <paramref name="length"/> bytes into exactly <paramref name="parts"/> parts, most
+        /// likely first: MediaOps' own rule, 8 MiB (aws CLI, boto3), the count's own size rounded up to whole MiB
+        /// (how tools grow the part size for big files), 5 and 16 MiB (rclone, the .NET TransferUtility).
+        /// </summary>
+        public static IEnumerable<long> CandidatePartSizes(long length, int parts, TransferSettings settings)
+        {
+            if (parts == 1)
+            {
+                yield return Math.Max(length, 1);
+                yield break;
+            }
+            var seen = new HashSet<long>();
+            var least = (length + parts - 1) / parts;
+            foreach (var size in new[] { settings.PartSizeFor(length), 8 * MiB, (least + MiB - 1) / MiB * MiB, 5 * MiB, 16 * MiB, least })
+            {
+                if (size > 0 && Splits(length, size, parts) && seen.Add(size)) yield return size;
+            }
+        }
+
+        /// <summary>True when parts of <paramref name="partSize"/> bytes cut <paramref name="length"/> bytes into <paramref name="parts"/> parts.</summary>
+        public static bool Splits(long length, long partSize, int parts) => (length + partSize - 1) / partSize == parts;
+
+        /// <summary>The multipart ETag (lower-case "hex-N", no quotes) of the file cut into parts of <paramref name="partSize"/> bytes.</summary>
+        public static async Task<string> OfFileAsync(string path, long partSize, CancellationToken ct)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+            try
+            {
+                using (var whole = MD5.Create())
+                using (var part = MD5.Create())
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                {
+                    var count = 0;
+                    long inPart = 0;
+                    while (true)
+                    {
+                        var want = (int)Math.Min(buffer.Length, partSize - inPart);
+                        var read = await stream.ReadAsync(buffer, 0, want, ct).ConfigureAwait(false);
+                        if (read == 0) break;
+                        part.TransformBlock(buffer, 0, read, null, 0);
+                        inPart += read;
+                        if (inPart == partSize) Close();
+                    }
+                    if (inPart > 0 || count == 0) Close();
+                    whole.TransformFinalBlock(buffer, 0, 0);
+                    return ContentHasher.Hex(whole.Hash) + "-" + count.ToString(CultureInfo.InvariantCulture);
+
+                    void Close()
+                    {
+                        part.TransformFinalBlock(buffer, 0, 0);
+                        whole.TransformBlock(part.Hash, 0, part.Hash.Length, null, 0);
+                        part.Initialize();
+                        inPart = 0;
+                        count++;
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
+        /// Whether the local file holds the bytes of the object whose multipart ETag is <paramref name="etag"/>.
+        /// Null when the ETag is not a multipart one. Callers rule out SSE-KMS/SSE-C (their ETags are not MD5s).
+        /// </summary>
+        public static async Task<bool?> MatchesAsync(IAmazonS3 s3, string bucket, string key, string etag, string localPath, long length, TransferSettings settings, CancellationToken ct)
+        {
+            if (!TryParse(etag, out var parts)) return null;
+            var expected = etag.Trim('"').ToLowerInvariant();
+            var tried = new HashSet<long>();
+            foreach (var size in CandidatePartSizes(length, parts, settings))
+            {
+                tried.Add(size);
+                if (await OfFileAsync(localPath, size, ct).ConfigureAwait(false) == expected) return true;
+            }
+            if (parts == 1) return false;
+
+            // None of the usual sizes: the object's first part says which size its uploader used.
+            var first = await FirstPartLengthAsync(s3, bucket, key, ct).ConfigureAwait(false);
+            if (first <= 0 || tried.Contains(first) || !Splits(length, first, parts)) return false;
+            return await OfFileAsync(localPath, first, ct).ConfigureAwait(false) == expected;
+        }
+
+        private static async Task<long> FirstPartLengthAsync(IAmazonS3 s3, string bucket, string key, CancellationToken ct)
+        {
+            try
+            {
+                var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key, PartNumber = 1 }, ct).ConfigureAwait(false);
+                return head.ContentLength;
+            }
+            catch (AmazonS3Exception)
+            {
+                return -1; // a server that does not know partNumber: the content cannot be shown equal
+            }
+        }
+    }
+}
