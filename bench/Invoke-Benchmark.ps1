@@ -13,6 +13,13 @@
                   seeded straight into moto's backend so the run does not spend minutes on PUTs)
     Prints per scenario: median wall time, ratio to aws, client CPU seconds, CPU ms per file, requests per
     file by kind, peak RSS; then the targets of issue 6 as PASS/FAIL. Results also go to bench/results/.
+
+    Checksums: aws CLI uses the SDK's flexible checksums (CRC32) on every endpoint; MediaOps uses them on
+    AWS hosts and Content-MD5 on other endpoints (Aws/S3ChecksumPolicy.cs). moto is not an AWS host, so
+    by default (-MediaOpsChecksums Aws) MediaOps runs with the standard AWS_REQUEST_CHECKSUM_CALCULATION=
+    when_supported, as it runs against Amazon S3. -MediaOpsChecksums Compatible measures the Content-MD5
+    mode; on moto its multipart uploads are slower because moto then gives the object a full-object
+    CRC64NVME computed in Python on CompleteMultipartUpload (S3 does that on its own hardware).
 .EXAMPLE
     ./build.ps1 Bench
 .EXAMPLE
@@ -29,6 +36,8 @@ param(
     # Runs per client of the small-file scenarios (the median is reported); Large and Compare run -HeavyRepeat times.
     [ValidateRange(1, 20)] [int] $Repeat = 2,
     [ValidateRange(1, 20)] [int] $HeavyRepeat = 1,
+    # Checksum mode of the MediaOps process: as against Amazon S3 (CRC32 flexible checksums) or as against an S3-compatible server (Content-MD5).
+    [ValidateSet('Aws', 'Compatible')] [string] $MediaOpsChecksums = 'Aws',
     # Generated trees are kept here and reused by later runs (they are deterministic).
     [string] $DataPath = (Join-Path ([IO.Path]::GetTempPath()) 'mediaops-bench'),
     [string] $ResultPath = (Join-Path $PSScriptRoot 'results')
@@ -131,7 +140,8 @@ function Get-ClientCommand([string] $Name, [string] $Action, [string] $Source, $
                 "`$r = Sync-MediaToS3 -Path '$Source' -BucketName '$Bucket' -Prefix media -EndpointUrl '$endpoint' -Region us-east-1 -Confirm:`$false; Set-Content '$Out' ('{0} {1} {2} {3}' -f `$r.Duration.TotalSeconds, `$r.Transferred, `$r.Failed, `$r.Retries); if (`$r.Failed) { exit 3 }"
             }
             $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; $cmdlet"
-            return $PwshCommand + @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $checksums = if ($MediaOpsChecksums -eq 'Aws') { @('env', 'AWS_REQUEST_CHECKSUM_CALCULATION=when_supported') } else { @() }
+            return $checksums + $PwshCommand + @('-NoProfile', '-NonInteractive', '-Command', $script)
         }
         'aws' {
             if ($Action -eq 'compare') { return @('aws', '--endpoint-url', $endpoint, 's3', 'sync', '--dryrun', '--only-show-errors', $Source, "s3://$Bucket/media/") }
@@ -236,6 +246,7 @@ $startup = foreach ($i in 1..3) {
 }
 $startupWall = ($startup | Sort-Object)[1]
 Write-Host ("pwsh start-up + Import-Module MediaOps: {0:N2} s (median of 3)" -f $startupWall)
+Write-Host "MediaOps checksum mode: $MediaOpsChecksums (see Get-Help ./bench/Invoke-Benchmark.ps1)"
 
 if ($Scenario -contains 'SmallFirst' -or $Scenario -contains 'SmallNoop') {
     $small = Initialize-Tree "small-$SmallFiles" @('tree', (Join-Path $DataPath "small-$SmallFiles"), "$SmallFiles", '1024', '32768', '42')
@@ -331,7 +342,7 @@ Write-Host ("Benchmark took {0:N0} s; data in {1}" -f $elapsed.TotalSeconds, $Da
 $summary = [pscustomobject]@{
     Utc = $Stamp; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"
     Versions = [pscustomobject]@{ aws = (& aws --version 2>&1 | Out-String).Trim(); rclone = (& rclone version | Select-Object -First 1); pwsh = $PSVersionTable.PSVersion.ToString() }
-    PwshStartupSeconds = $startupWall; Repeat = $Repeat; Results = $results; Targets = $targets
+    PwshStartupSeconds = $startupWall; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
 }
 $json = Join-Path $ResultPath "bench-$Stamp.json"
 $summary | ConvertTo-Json -Depth 6 | Set-Content $json
