@@ -35,7 +35,7 @@ namespace MediaOps.Transfer
         // Over HTTPS the body is not hashed a second time for the signature (UNSIGNED-PAYLOAD): TLS and the
         // signed Content-MD5 or x-amz-checksum-crc32 header already protect it. The SDK refuses this over plain HTTP, where it signs the body.
         private readonly bool _unsignedPayload;
-        // With flexible checksums on, parts carry a CRC32 (hardware-fast, checked by S3) instead of an MD5.
+        // With flexible checksums on, uploads carry a CRC32 (computed here, checked by S3); parts carry it instead of an MD5.
         private readonly bool _crc32Parts;
 
         public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings)
@@ -90,6 +90,11 @@ namespace MediaOps.Transfer
                 };
                 if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
                 request.Metadata[Md5MetadataName] = ContentHasher.Base64(md5);
+                if (_crc32Parts)
+                {
+                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
+                    request.ChecksumCRC32 = Crc32.Base64(buffer, 0, read);
+                }
                 await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
                 return read;
@@ -165,12 +170,18 @@ namespace MediaOps.Transfer
                     UseChunkEncoding = false,
                     DisablePayloadSigning = _unsignedPayload,
                 };
-                if (_crc32Parts) request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32; // the SDK computes it
+                string crc32 = null;
+                if (_crc32Parts)
+                {
+                    crc32 = Crc32.Base64(buffer, 0, read); // given, so the SDK's slower CRC32 is skipped
+                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
+                    request.ChecksumCRC32 = crc32;
+                }
                 else request.MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read));
                 var response = await _s3.UploadPartAsync(request, ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
                 // A CRC32 upload must list each part's checksum again when it is completed.
-                return new PartETag(number, response.ETag) { ChecksumCRC32 = response.ChecksumCRC32 };
+                return new PartETag(number, response.ETag) { ChecksumCRC32 = crc32 };
             }
             catch (Exception)
             {
