@@ -61,16 +61,11 @@ namespace MediaOps.Transfer
             {
                 throw S3ErrorTranslator.Translate(ex, _bucket, remote.Key, "s3:GetObject");
             }
-            var stored = head.Metadata?[S3Uploader.Md5MetadataName];
-            if (!string.IsNullOrEmpty(stored))
+            var storedHex = ContentHasher.StoredMd5Hex(head.Metadata?[S3Uploader.Md5MetadataName]);
+            if (storedHex != null)
             {
-                string storedHex = null;
-                try { storedHex = ContentHasher.Hex(Convert.FromBase64String(stored)); } catch (FormatException) { }
-                if (storedHex != null)
-                {
-                    localHex = localHex ?? ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
-                    return string.Equals(storedHex, localHex, StringComparison.OrdinalIgnoreCase) ? null : "content differs (MD5 stored with the object)";
-                }
+                localHex = localHex ?? ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
+                return string.Equals(storedHex, localHex, StringComparison.OrdinalIgnoreCase) ? null : "content differs (MD5 stored with the object)";
             }
             var kms = head.ServerSideEncryptionMethod != null && head.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
             if (kms)

@@ -89,12 +89,7 @@ namespace MediaOps.Transfer
 
         private async Task VerifyAsync(string key, GetObjectResponse response, byte[] actual, long length, string temp, CancellationToken ct)
         {
-            string expectedHex = null;
-            var stored = response.Metadata?[S3Uploader.Md5MetadataName];
-            if (!string.IsNullOrEmpty(stored))
-            {
-                try { expectedHex = ContentHasher.Hex(Convert.FromBase64String(stored)); } catch (FormatException) { }
-            }
+            var expectedHex = ContentHasher.StoredMd5Hex(response.Metadata?[S3Uploader.Md5MetadataName]);
             var etag = response.ETag?.Trim('"');
             var kms = response.ServerSideEncryptionMethod != null && response.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
             if (expectedHex == null && !kms && etag != null && etag.Length == 32 && etag.IndexOf('-') < 0)

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
@@ -98,11 +97,11 @@ namespace MediaOps.Verification
                 return Finish(row, CheckStatus.Fail, $"Sizes differ: local {row.LocalLength} bytes, S3 {row.Length} bytes. Copy it again with Sync-MediaToS3.");
             if (!_checksum) return Finish(row, CheckStatus.Pass, "Object exists; size matches the local file.");
 
-            var md5 = storedMd5 != null ? StoredMd5Hex(storedMd5) : null;
+            var md5 = ContentHasher.StoredMd5Hex(storedMd5);
             if (md5 != null || IsPlainMd5ETag(row.ETag, row.ServerSideEncryption, out var why))
             {
                 var expected = md5 ?? row.ETag;
-                var local = await Md5HexAsync(localPath, ct).ConfigureAwait(false);
+                var local = ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(localPath, ct).ConfigureAwait(false));
                 var source = md5 != null ? "the MD5 stored with the object (md5chksum)" : "S3 ETag";
                 return string.Equals(local, expected, StringComparison.OrdinalIgnoreCase)
                     ? Finish(row, CheckStatus.Pass, "Object exists; size and MD5 match the local file.")
@@ -116,12 +115,6 @@ namespace MediaOps.Verification
                     : Finish(row, CheckStatus.Fail, $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
             }
             return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
-        }
-
-        private static string StoredMd5Hex(string base64)
-        {
-            try { return ContentHasher.Hex(Convert.FromBase64String(base64)); }
-            catch (FormatException) { return null; }
         }
 
         private static bool IsEncryptedWithKey(string serverSideEncryption) =>
@@ -159,20 +152,6 @@ namespace MediaOps.Verification
                 why = $"with {serverSideEncryption} encryption the ETag is not an MD5 of the content.";
             else if (etag.Length != 32) why = $"the ETag '{etag}' is not an MD5.";
             return why == null;
-        }
-
-        private static async Task<string> Md5HexAsync(string path, CancellationToken ct)
-        {
-            using (var md5 = MD5.Create())
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
-            {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
-                    md5.TransformBlock(buffer, 0, read, null, 0);
-                md5.TransformFinalBlock(buffer, 0, 0);
-                return BitConverter.ToString(md5.Hash).Replace("-", "").ToLowerInvariant();
-            }
         }
 
         public void Dispose() => _s3.Dispose();
