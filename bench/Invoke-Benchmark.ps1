@@ -236,6 +236,7 @@ function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptb
 # ------------------------------------------------------------------ scenarios
 
 $results = [System.Collections.Generic.List[object]]::new()
+$ListFloor = $null
 $started = [DateTime]::UtcNow
 
 # pwsh start-up + Import-Module, the fixed cost inside every MediaOps wall time (reported, not subtracted).
@@ -272,6 +273,11 @@ if ($Scenario -contains 'SmallFirst' -or $Scenario -contains 'SmallNoop') {
                 Measure-Client $c 'sync' $small $moto @($buckets[$c])[$i % @($buckets[$c]).Count]
             }
             $noop | ForEach-Object { $results.Add($_) }
+            # The server's own time for the listing every no-op client must make: a bare client pages
+            # through it (median of 3). No client can finish sooner than this plus its own start-up.
+            $floors = foreach ($i in 1..3) { & python3 $Tools listfloor $moto.Endpoint @($buckets.Values | ForEach-Object { $_ } | Where-Object { $_ })[0] 'media/' | ConvertFrom-Json }
+            $script:ListFloor = ($floors | Sort-Object seconds)[1]
+            Write-Host ("   server floor: moto answers the {0} listing pages in {1:N2} s (a bare client, median of 3)" -f $ListFloor.pages, $ListFloor.seconds)
         }
     } finally { Stop-BenchMoto $moto }
 }
@@ -323,7 +329,10 @@ if ($mo) {
     foreach ($kv in $mo.Requests.GetEnumerator()) { if ($kv.Name -notlike 'GET List*') { $writes += $kv.Value } }
     $expected = [math]::Ceiling($SmallFiles / 1000)
     Add-Target "no-op: $expected LIST, nothing else" ($lists -eq $expected -and -not $writes) ("LIST=$lists, other requests=$([long]$writes)")
-    if ($aw) { Add-Target 'no-op <= 0.5x aws' ($mo.Ratio -le 0.5) ('{0:N2}x ({1:N2} s vs {2:N2} s; pwsh start-up + import {3:N2} s of it; in the cmdlet {4:N2} s = {5:N2}x)' -f $mo.Ratio, $mo.Wall, $aw.Wall, $startupWall, $mo.Engine, ($mo.Engine / $aw.Wall)) }
+    if ($aw) {
+        $floorText = if ($ListFloor) { '; floor: moto listing {0:N2} s + pwsh start-up = {1:N2}x' -f $ListFloor.seconds, (($ListFloor.seconds + $startupWall) / $aw.Wall) } else { '' }
+        Add-Target 'no-op <= 0.5x aws' ($mo.Ratio -le 0.5) ('{0:N2}x ({1:N2} s vs {2:N2} s; pwsh start-up + import {3:N2} s of it; in the cmdlet {4:N2} s = {5:N2}x{6})' -f $mo.Ratio, $mo.Wall, $aw.Wall, $startupWall, $mo.Engine, ($mo.Engine / $aw.Wall), $floorText)
+    }
 }
 $mo = Get-Row 'one file*' 'MediaOps'; $aw = Get-Row 'one file*' 'aws'
 if ($mo) {
@@ -342,7 +351,7 @@ Write-Host ("Benchmark took {0:N0} s; data in {1}" -f $elapsed.TotalSeconds, $Da
 $summary = [pscustomobject]@{
     Utc = $Stamp; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"
     Versions = [pscustomobject]@{ aws = (& aws --version 2>&1 | Out-String).Trim(); rclone = (& rclone version | Select-Object -First 1); pwsh = $PSVersionTable.PSVersion.ToString() }
-    PwshStartupSeconds = $startupWall; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
+    PwshStartupSeconds = $startupWall; NoopListFloor = $ListFloor; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
 }
 $json = Join-Path $ResultPath "bench-$Stamp.json"
 $summary | ConvertTo-Json -Depth 6 | Set-Content $json

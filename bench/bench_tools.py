@@ -7,6 +7,9 @@
                                      (fills a 100,000-object bucket in seconds instead of minutes of PUTs)
     count LOG START END              counts moto request-log lines (bytes START..END of LOG) by
                                      "METHOD Operation" (the fault proxy's classifier); prints JSON
+    listfloor ENDPOINT BUCKET PREFIX the server's own share of a no-op sync: pages through ListObjectsV2
+                                     (1,000 keys a page, one kept-alive connection, nothing parsed but the
+                                     continuation token) and prints {"pages": n, "seconds": s} as JSON
 """
 import json
 import os
@@ -151,6 +154,31 @@ def count_log(path, start, end):
     return counts
 
 
+def list_floor(endpoint, bucket, prefix):
+    """The time the server alone needs to answer the listing a no-op sync must make (no client does less)."""
+    import http.client
+    from urllib.parse import quote, urlsplit
+    url = urlsplit(endpoint)
+    conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=300)
+    token, pages = None, 0
+    started = time.perf_counter()
+    while True:
+        query = f"list-type=2&max-keys=1000&prefix={quote(prefix, safe='')}"
+        if token:
+            query += f"&continuation-token={quote(token, safe='')}"
+        conn.request("GET", f"/{bucket}?{query}")
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"ListObjectsV2 answered {response.status}: {body[:200]!r}")
+        pages += 1
+        match = re.search(rb"<NextContinuationToken>([^<]+)</NextContinuationToken>", body)
+        if not match:
+            break
+        token = match.group(1).decode()
+    return {"pages": pages, "seconds": round(time.perf_counter() - started, 3)}
+
+
 def main(argv):
     command = argv[1]
     if command == "tree":
@@ -161,6 +189,8 @@ def main(argv):
         return run_moto(int(argv[2]), argv[3:])
     elif command == "count":
         print(json.dumps(count_log(argv[2], int(argv[3]), int(argv[4]))))
+    elif command == "listfloor":
+        print(json.dumps(list_floor(argv[2], argv[3], argv[4])))
     else:
         raise SystemExit(__doc__)
     return 0
