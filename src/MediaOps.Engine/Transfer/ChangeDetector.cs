@@ -74,7 +74,7 @@ namespace MediaOps.Transfer
             var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.ETag, local.FullName, local.Length, _settings, ct).ConfigureAwait(false);
             if (multipart == true) return null;
             if (multipart == false) return "content differs (multipart ETag recomputed from the local file)";
-            return $"content cannot be compared (the ETag '{remote.ETag}' is not an MD5 and no MD5 was stored with the object)";
+            return $"content cannot be compared (the ETag '{remote.ETag}' is not an MD5, its part size cannot be learned, and no MD5 was stored with the object)";
         }
     }
 }

@@ -101,8 +101,10 @@ namespace MediaOps.Transfer
         }
 
         /// <summary>
-        /// Whether the local file holds the bytes of the object whose multipart ETag is <paramref name="etag"/>.
-        /// Null when the ETag is not a multipart one. Callers rule out SSE-KMS/SSE-C (their ETags are not MD5s).
+        /// Whether the local file holds the bytes of the object whose multipart ETag is <paramref name="etag"/>:
+        /// true when a part size reproduces it, false when the object's own part size does not, and null when
+        /// nothing can be said (not a multipart ETag, or a server that will not tell the part size).
+        /// Callers rule out SSE-KMS/SSE-C (their ETags are not MD5s).
         /// </summary>
         public static async Task<bool?> MatchesAsync(IAmazonS3 s3, string bucket, string key, string etag, string localPath, long length, TransferSettings settings, CancellationToken ct)
         {
@@ -116,9 +118,11 @@ namespace MediaOps.Transfer
             }
             if (parts == 1) return false;
 
-            // None of the usual sizes: the object's first part says which size its uploader used.
+            // None of the usual sizes: the object's first part says which size its uploader used. A server
+            // that ignores ?partNumber answers with the whole object, which cuts into no such parts.
             var first = await FirstPartLengthAsync(s3, bucket, key, ct).ConfigureAwait(false);
-            if (first <= 0 || tried.Contains(first) || !Splits(length, first, parts)) return false;
+            if (first <= 0 || !Splits(length, first, parts)) return null;
+            if (tried.Contains(first)) return false;
             return await OfFileAsync(localPath, first, ct).ConfigureAwait(false) == expected;
         }
 

@@ -101,12 +101,12 @@ namespace MediaOps.Transfer
             {
                 // A multipart object: read the temp file again (from the page cache) part by part.
                 var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, key, etag, temp, length, _settings, ct).ConfigureAwait(false);
-                if (multipart == null) return;
+                if (multipart == null) return; // its part size cannot be learned: nothing to compare with
                 same = multipart.Value;
             }
             if (!same)
                 throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
-                    $"The {length} bytes received for '{key}' do not match the object's MD5. Nothing was written; run the restore again.", key);
+                    $"The {length} bytes received for '{key}' do not match the object's MD5 (or multipart ETag). Nothing was written; run the restore again.", key);
         }
 
         internal static void TryDelete(string path)

@@ -110,9 +110,9 @@ namespace MediaOps.Verification
             if (MultipartETag.TryParse(row.ETag, out _) && !IsEncryptedWithKey(row.ServerSideEncryption))
             {
                 var same = await MultipartETag.MatchesAsync(_s3, _target.BucketName, row.Key, row.ETag, localPath, row.LocalLength.Value, new TransferSettings(), ct).ConfigureAwait(false);
-                return same == true
-                    ? Finish(row, CheckStatus.Pass, "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match.")
-                    : Finish(row, CheckStatus.Fail, $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
+                if (same == true) return Finish(row, CheckStatus.Pass, "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match.");
+                if (same == false) return Finish(row, CheckStatus.Fail, $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
+                why = $"the part size of the multipart ETag '{row.ETag}' is none of the usual ones and the server does not tell it (HEAD ?partNumber=1).";
             }
             return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
         }

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Local;
 using MediaOps.Transfer;
@@ -51,6 +52,46 @@ namespace MediaOps.Engine.Tests
             // The source folder after the upload: objects are newer but identical, so nothing is downloaded.
             var back = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
             Assert.Equal(0, back.Transferred);
+        }
+
+        [Fact]
+        public async Task A_multipart_object_of_an_unusual_part_size_is_verified_by_its_first_part_size()
+        {
+            // 6 MiB parts: none of the usual sizes gives this ETag, so the size comes from HEAD ?partNumber=1.
+            var data = new byte[13 * 1024 * 1024 + 17];
+            new Random(11).NextBytes(data);
+            using var bucket = new S3TestBucket(_moto);
+            var key = "media/v/odd.bin";
+            var upload = await bucket.S3.InitiateMultipartUploadAsync(bucket.Name, key);
+            var complete = new CompleteMultipartUploadRequest { BucketName = bucket.Name, Key = key, UploadId = upload.UploadId };
+            const int partSize = 6 * 1024 * 1024;
+            for (int offset = 0, number = 1; offset < data.Length; offset += partSize, number++)
+            {
+                var part = await bucket.S3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket.Name, Key = key, UploadId = upload.UploadId, PartNumber = number,
+                    InputStream = new MemoryStream(data, offset, Math.Min(partSize, data.Length - offset)),
+                });
+                complete.AddPartETags(new PartETag(number, part.ETag));
+            }
+            await bucket.S3.CompleteMultipartUploadAsync(complete);
+            Assert.EndsWith("-3\"", (await bucket.S3.GetObjectMetadataAsync(bucket.Name, key)).ETag);
+
+            using var restore = new TempTree();
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root }, new RecordingObserver(), CancellationToken.None);
+            Assert.Equal(1, result.Transferred);
+            Assert.Equal(0, result.Failed);
+            var local = Path.Combine(restore.Root, "v", "odd.bin");
+            Assert.Equal(data, File.ReadAllBytes(local));
+
+            var diffs = new System.Collections.Generic.List<MediaDifference>();
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true, IncludeEqual = true }, diffs.Add, CancellationToken.None);
+            Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
+            data[partSize + 5] ^= 0x01;
+            File.WriteAllBytes(local, data);
+            diffs.Clear();
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true }, diffs.Add, CancellationToken.None);
+            Assert.Contains("multipart ETag", Assert.Single(diffs).Reason);
         }
 
         [Fact]
