@@ -67,8 +67,7 @@ namespace MediaOps.Transfer
                 localHex = localHex ?? ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(local.FullName, ct).ConfigureAwait(false));
                 return string.Equals(storedHex, localHex, StringComparison.OrdinalIgnoreCase) ? null : "content differs (MD5 stored with the object)";
             }
-            var kms = head.ServerSideEncryptionMethod != null && head.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
-            if (kms)
+            if (ETagRules.IsKms(head.ServerSideEncryptionMethod))
                 return "content cannot be compared (with SSE-KMS the ETag is not an MD5, and no MD5 was stored with the object)";
             if (remote.ETagLooksLikeMd5) return "content differs (MD5)";
             var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.ETag, local.FullName, local.Length, _settings, ct).ConfigureAwait(false);

@@ -65,38 +65,71 @@ namespace MediaOps.Transfer
             var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
             try
             {
-                using (var whole = MD5.Create())
-                using (var part = MD5.Create())
+                using (var etag = new Builder(partSize))
                 using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
                 {
-                    var count = 0;
-                    long inPart = 0;
-                    while (true)
-                    {
-                        var want = (int)Math.Min(buffer.Length, partSize - inPart);
-                        var read = await stream.ReadAsync(buffer, 0, want, ct).ConfigureAwait(false);
-                        if (read == 0) break;
-                        part.TransformBlock(buffer, 0, read, null, 0);
-                        inPart += read;
-                        if (inPart == partSize) Close();
-                    }
-                    if (inPart > 0 || count == 0) Close();
-                    whole.TransformFinalBlock(buffer, 0, 0);
-                    return ContentHasher.Hex(whole.Hash) + "-" + count.ToString(CultureInfo.InvariantCulture);
-
-                    void Close()
-                    {
-                        part.TransformFinalBlock(buffer, 0, 0);
-                        whole.TransformBlock(part.Hash, 0, part.Hash.Length, null, 0);
-                        part.Initialize();
-                        inPart = 0;
-                        count++;
-                    }
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                        etag.Append(buffer, 0, read);
+                    return etag.Finish();
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>Builds a multipart ETag from bytes fed in order, in chunks of any size (a file read, a download).</summary>
+        public sealed class Builder : IDisposable
+        {
+            private readonly long _partSize;
+            private readonly MD5 _whole = MD5.Create();
+            private readonly MD5 _part = MD5.Create();
+            private long _inPart;
+            private int _count;
+
+            public Builder(long partSize)
+            {
+                if (partSize <= 0) throw new ArgumentOutOfRangeException(nameof(partSize));
+                _partSize = partSize;
+            }
+
+            public void Append(byte[] buffer, int offset, int count)
+            {
+                while (count > 0)
+                {
+                    var take = (int)Math.Min(count, _partSize - _inPart);
+                    _part.TransformBlock(buffer, offset, take, null, 0);
+                    _inPart += take;
+                    offset += take;
+                    count -= take;
+                    if (_inPart == _partSize) ClosePart();
+                }
+            }
+
+            /// <summary>Lower-case "hex-N"; an empty input is one empty part, as S3 counts it.</summary>
+            public string Finish()
+            {
+                if (_inPart > 0 || _count == 0) ClosePart();
+                _whole.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+                return ContentHasher.Hex(_whole.Hash) + "-" + _count.ToString(CultureInfo.InvariantCulture);
+            }
+
+            private void ClosePart()
+            {
+                _part.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+                var digest = _part.Hash;
+                _whole.TransformBlock(digest, 0, digest.Length, null, 0);
+                _part.Initialize();
+                _inPart = 0;
+                _count++;
+            }
+
+            public void Dispose()
+            {
+                _whole.Dispose();
+                _part.Dispose();
             }
         }
 

@@ -24,7 +24,7 @@ namespace MediaOps.Transfer
         /// ("…-N") never is one; an SSE-KMS ETag has the shape but not the value, so a mismatch
         /// must be confirmed with a HEAD before it means "different".
         /// </summary>
-        public bool ETagLooksLikeMd5 => ETag != null && ETag.Length == 32 && ETag.IndexOf('-') < 0;
+        public bool ETagLooksLikeMd5 => ETagRules.IsPlainMd5(ETag);
 
         public override string ToString() => Key;
     }

@@ -13,7 +13,7 @@ namespace MediaOps.Transfer
     /// <summary>
     /// Restores one object into the folder: streams it to a temp file next to the target, checks the
     /// MD5 when the object has one (its ETag, the md5chksum rclone and single PUTs store, or a multipart
-    /// ETag recomputed from the temp file's parts), sets the mtime to LastModified and renames into place. A failure
+    /// ETag rebuilt from the parts as they stream in), sets the mtime to LastModified and renames into place. A failure
     /// or Ctrl+C deletes the temp file, so no partial file is ever visible under the real name.
     /// </summary>
     internal sealed class S3Downloader
@@ -43,23 +43,30 @@ namespace MediaOps.Transfer
                 long total = 0;
                 DateTime lastModified;
                 using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = remote.Key }, ct).ConfigureAwait(false))
-                using (var md5 = MD5.Create())
                 {
                     lastModified = (response.LastModified ?? remote.LastModifiedUtc).ToUniversalTime();
-                    using (var body = response.ResponseStream)
-                    using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+                    // Decided from the headers, before the body: hash only what the object can be checked against.
+                    var expectedMd5 = ExpectedMd5(response);
+                    var partSize = expectedMd5 == null ? LikelyPartSize(response) : 0;
+                    using (var md5 = expectedMd5 != null ? MD5.Create() : null)
+                    using (var multipart = partSize > 0 ? new MultipartETag.Builder(partSize) : null)
                     {
-                        int read;
-                        while ((read = await ReadBodyAsync(remote.Key, body, buffer, total, ct).ConfigureAwait(false)) > 0)
+                        using (var body = response.ResponseStream)
+                        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
                         {
-                            md5.TransformBlock(buffer, 0, read, null, 0);
-                            await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
-                            total += read;
-                            onBytes?.Invoke(read);
+                            int read;
+                            while ((read = await ReadBodyAsync(remote.Key, body, buffer, total, ct).ConfigureAwait(false)) > 0)
+                            {
+                                md5?.TransformBlock(buffer, 0, read, null, 0);
+                                multipart?.Append(buffer, 0, read);
+                                await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                                total += read;
+                                onBytes?.Invoke(read);
+                            }
                         }
+                        md5?.TransformFinalBlock(buffer, 0, 0);
+                        await VerifyAsync(remote.Key, response, expectedMd5, md5?.Hash, multipart?.Finish(), total, temp, ct).ConfigureAwait(false);
                     }
-                    md5.TransformFinalBlock(buffer, 0, 0);
-                    await VerifyAsync(remote.Key, response, md5.Hash, total, temp, ct).ConfigureAwait(false);
                 }
                 File.SetLastWriteTimeUtc(temp, lastModified);
                 if (File.Exists(target)) File.Replace(temp, target, null);
@@ -87,22 +94,33 @@ namespace MediaOps.Transfer
             }
         }
 
-        private async Task VerifyAsync(string key, GetObjectResponse response, byte[] actual, long length, string temp, CancellationToken ct)
+        /// <summary>The MD5 a single PUT or rclone stored, else a single-part ETag (not under SSE-KMS), else null.</summary>
+        private static string ExpectedMd5(GetObjectResponse response)
         {
-            var expectedHex = ContentHasher.StoredMd5Hex(response.Metadata?[S3Uploader.Md5MetadataName]);
-            var etag = response.ETag?.Trim('"');
-            var kms = response.ServerSideEncryptionMethod != null && response.ServerSideEncryptionMethod.Value.StartsWith("aws:kms", StringComparison.Ordinal);
-            if (expectedHex == null && !kms && etag != null && etag.Length == 32 && etag.IndexOf('-') < 0)
-                expectedHex = etag;
+            var stored = ContentHasher.StoredMd5Hex(response.Metadata?[S3Uploader.Md5MetadataName]);
+            if (stored != null) return stored;
+            return ETagRules.IsPlainMd5(response.ETag) && !ETagRules.IsKms(response.ServerSideEncryptionMethod) ? response.ETag.Trim('"') : null;
+        }
+
+        /// <summary>The most likely part size of a multipart object (checked while streaming), or 0.</summary>
+        private long LikelyPartSize(GetObjectResponse response)
+        {
+            if (ETagRules.IsKms(response.ServerSideEncryptionMethod) || !MultipartETag.TryParse(response.ETag, out var parts)) return 0;
+            foreach (var size in MultipartETag.CandidatePartSizes(response.ContentLength, parts, _settings)) return size;
+            return 0;
+        }
+
+        private async Task VerifyAsync(string key, GetObjectResponse response, string expectedMd5, byte[] md5, string multipartETag, long length, string temp, CancellationToken ct)
+        {
             bool same;
-            if (expectedHex != null) same = string.Equals(expectedHex, ContentHasher.Hex(actual), StringComparison.OrdinalIgnoreCase);
-            else if (kms) return; // SSE-KMS without a stored MD5: nothing to compare with
+            if (expectedMd5 != null) same = string.Equals(expectedMd5, ContentHasher.Hex(md5), StringComparison.OrdinalIgnoreCase);
+            else if (ETagRules.IsKms(response.ServerSideEncryptionMethod) || !MultipartETag.TryParse(response.ETag, out _)) return; // nothing to compare with
+            else if (multipartETag != null && string.Equals(multipartETag, response.ETag.Trim('"'), StringComparison.OrdinalIgnoreCase)) return; // proven while streaming
             else
             {
-                // A multipart object: read the temp file again (from the page cache) part by part.
-                var multipart = await MultipartETag.MatchesAsync(_s3, _bucket, key, etag, temp, length, _settings, ct).ConfigureAwait(false);
-                if (multipart == null) return; // its part size cannot be learned: nothing to compare with
-                same = multipart.Value;
+                // Another part size, a mismatch, or none of the usual sizes: read the temp file again (page cache),
+                // trying the other sizes and then the object's own; a size that cannot be learned proves nothing.
+                same = await MultipartETag.MatchesAsync(_s3, _bucket, key, response.ETag, temp, length, _settings, ct).ConfigureAwait(false) ?? true;
             }
             if (!same)
                 throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
