@@ -97,16 +97,19 @@ namespace MediaOps.Engine.Tests.Buckets
             Assert.Contains("'Tls'", Row(rows, "SecureTransport").Actual);
         }
 
+        // A client in us-east-1 that reaches the bucket through the quirk proxy (AWS-style redirects and errors).
+        private static MediaTarget TargetThrough(S3QuirkProxy proxy, string bucket) => MediaTarget.Resolve(new MediaTargetOptions
+        {
+            BucketName = bucket, EndpointUrl = proxy.Endpoint, Region = "us-east-1",
+            AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
+        }, _ => null);
+
         [Fact]
         public async Task A_redirect_to_the_real_region_is_followed_and_named()
         {
             var bucket = await CreateBucketAsync("eu-west-1");
             using var proxy = new S3QuirkProxy(_moto.Endpoint) { BucketRegion = "eu-west-1" };
-            var target = MediaTarget.Resolve(new MediaTargetOptions
-            {
-                BucketName = bucket, EndpointUrl = proxy.Endpoint, Region = "us-east-1",
-                AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
-            }, _ => null);
+            var target = TargetThrough(proxy, bucket);
             var rows = await Inspect(target);
             var region = Row(rows, "Region");
             Assert.Equal(CheckStatus.Fail, region.Status);
@@ -123,11 +126,7 @@ namespace MediaOps.Engine.Tests.Buckets
         {
             var bucket = await CreateBucketAsync("eu-west-1");
             using var proxy = new S3QuirkProxy(_moto.Endpoint) { BucketRegion = "eu-west-1" };
-            var target = MediaTarget.Resolve(new MediaTargetOptions
-            {
-                BucketName = bucket, EndpointUrl = proxy.Endpoint, Region = "us-east-1",
-                AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
-            }, _ => null);
+            var target = TargetThrough(proxy, bucket);
             using var s3 = AwsClientFactory.Default.CreateS3(target);
             var ex = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }));
             var translated = Assert.IsType<MediaOpsException>(S3ErrorTranslator.Translate(ex, bucket));
@@ -142,11 +141,7 @@ namespace MediaOps.Engine.Tests.Buckets
             using var proxy = new S3QuirkProxy(_moto.Endpoint);
             proxy.NotImplemented.Add("ownershipControls");
             proxy.NotImplemented.Add("publicAccessBlock");
-            var target = MediaTarget.Resolve(new MediaTargetOptions
-            {
-                BucketName = bucket, EndpointUrl = proxy.Endpoint, Region = "us-east-1",
-                AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
-            }, _ => null);
+            var target = TargetThrough(proxy, bucket);
             var rows = await Inspect(target);
             foreach (var check in new[] { "ObjectOwnership", "PublicAccessBlock" })
             {
