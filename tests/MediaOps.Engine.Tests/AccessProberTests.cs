@@ -4,9 +4,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3.Model;
-using MediaOps.Aws;
-using MediaOps.Policy;
 using Xunit;
+using MediaOps.Aws;
+using MediaOps.Iam;
+using MediaOps.Sync;
 
 namespace MediaOps.Engine.Tests
 {

@@ -1,8 +1,9 @@
 using System.Linq;
 using System.Threading;
+using Xunit;
 using MediaOps.Aws;
 using MediaOps.Credentials;
-using Xunit;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

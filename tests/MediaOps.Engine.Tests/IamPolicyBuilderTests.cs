@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using MediaOps.Policy;
 using Xunit;
+using MediaOps.Iam;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

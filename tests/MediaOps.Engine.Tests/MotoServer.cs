@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using Xunit;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

@@ -1,7 +1,8 @@
 using Amazon.Runtime;
 using Amazon.S3;
-using MediaOps.Aws;
 using Xunit;
+using MediaOps.Aws;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

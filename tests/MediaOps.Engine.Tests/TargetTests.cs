@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Xunit;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {

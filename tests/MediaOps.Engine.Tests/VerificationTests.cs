@@ -4,9 +4,11 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3.Model;
-using MediaOps.Aws;
-using MediaOps.Verification;
 using Xunit;
+using MediaOps.Aws;
+using MediaOps.Sync;
+using MediaOps.Targets;
+using MediaOps.Verification;
 
 namespace MediaOps.Engine.Tests
 {

@@ -90,7 +90,7 @@ Describe 'Manifest and cmdlet assembly' {
     It 'ships, for Windows PowerShell 5.1, a file that satisfies every reference between its assemblies' {
         # 5.1 has no load contexts: ModuleInitializer's AssemblyResolve handler binds these references,
         # answering only when ModuleInitializer.Satisfies(requested, shipped) (see docs/compatibility.md).
-        $satisfies = [MediaOps.Commands.ModuleInitializer].GetMethod('Satisfies', [System.Reflection.BindingFlags]'NonPublic, Static')
+        $satisfies = [MediaOps.Infrastructure.ModuleInitializer].GetMethod('Satisfies', [System.Reflection.BindingFlags]'NonPublic, Static')
         $files = Get-ChildItem (Join-Path $Module.ModuleBase '*.dll'), (Join-Path $Module.ModuleBase 'Dependencies/*.dll')
         $shipped = @{}
         foreach ($f in $files) { $shipped[$f.BaseName] = [System.Reflection.AssemblyName]::GetAssemblyName($f.FullName) }

@@ -5,6 +5,8 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.S3;
 using Amazon.SecurityToken;
+using MediaOps.Errors;
+using MediaOps.Targets;
 
 namespace MediaOps.Aws
 {

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.SecurityToken;
+using MediaOps.Targets;
 
 namespace MediaOps.Aws
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Amazon.S3.Model;
+using MediaOps.Targets;
 
 namespace MediaOps.Buckets
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Amazon.S3.Model;
+using MediaOps.Targets;
 
 namespace MediaOps.Buckets
 {

@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Targets;
 
 namespace MediaOps.Buckets
 {

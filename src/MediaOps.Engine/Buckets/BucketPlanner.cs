@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Targets;
 
 namespace MediaOps.Buckets
 {

@@ -5,7 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Targets;
 
 namespace MediaOps.Buckets
 {

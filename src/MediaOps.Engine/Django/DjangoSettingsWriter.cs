@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Text.RegularExpressions;
+using MediaOps.Targets;
 
 namespace MediaOps.Django
 {

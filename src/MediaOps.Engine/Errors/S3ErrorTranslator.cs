@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.S3;
 
-namespace MediaOps.Aws
+namespace MediaOps.Errors
 {
     /// <summary>Turns SDK exceptions into <see cref="MediaOpsException"/> with a message that says what to do.</summary>
     public static class S3ErrorTranslator

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using MediaOps.Targets;
 
 namespace MediaOps.Local
 {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediaOps
+namespace MediaOps.Targets
 {
     /// <summary>S3's general-purpose bucket naming rules, checked before any request is sent.</summary>
     public static class BucketNameRules

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MediaOps
+namespace MediaOps.Targets
 {
     /// <summary>
     /// django-storages' mapping of a FileField name to an S3 key, mirrored exactly:

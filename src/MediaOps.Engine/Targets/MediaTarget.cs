@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 
-namespace MediaOps
+namespace MediaOps.Targets
 {
     /// <summary>
     /// A resolved bucket + prefix + connection settings. Values come from explicit options first,
@@ -111,28 +110,12 @@ namespace MediaOps
             return t;
         }
 
-        /// <summary>A copy aimed at another bucket and/or prefix with the same connection settings.</summary>
-        public MediaTarget With(string bucketName = null, string prefix = null)
-        {
-            var copy = (MediaTarget)MemberwiseClone();
-            if (bucketName != null) copy.BucketName = bucketName;
-            if (prefix != null) copy.Prefix = NormalizePrefix(prefix);
-            return copy;
-        }
-
         /// <summary>No leading '/', exactly one trailing '/'; empty stays empty (whole bucket).</summary>
         public static string NormalizePrefix(string prefix)
         {
             if (string.IsNullOrEmpty(prefix)) return "";
             var p = prefix.Replace('\\', '/').Trim('/');
             return p.Length == 0 ? "" : p + "/";
-        }
-
-        /// <summary>Django names use '/' and never start with one (django-storages strips it).</summary>
-        public static string NormalizeName(string name)
-        {
-            if (name == null) return "";
-            return name.Replace('\\', '/').TrimStart('/');
         }
 
         private static string Pick(MediaTarget t, string what, string explicitValue, string explicitName, string envValue, string envName, string fallback)
@@ -149,7 +132,5 @@ namespace MediaOps
             }
             return fallback;
         }
-
-        internal static int Utf8Length(string s) => Encoding.UTF8.GetByteCount(s);
     }
 }

@@ -1,4 +1,4 @@
-namespace MediaOps
+namespace MediaOps.Targets
 {
     /// <summary>What the caller gave explicitly; nulls fall back to django-storages' environment variables, then the SDK.</summary>
     public sealed class MediaTargetOptions

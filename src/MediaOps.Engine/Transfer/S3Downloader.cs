@@ -6,7 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Integrity;
 using MediaOps.Local;
+using MediaOps.Sync;
 
 namespace MediaOps.Transfer
 {

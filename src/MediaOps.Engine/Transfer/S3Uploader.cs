@@ -6,7 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Integrity;
 using MediaOps.Local;
 
 namespace MediaOps.Transfer

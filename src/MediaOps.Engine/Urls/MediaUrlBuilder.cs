@@ -2,6 +2,8 @@ using System;
 using Amazon;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Errors;
+using MediaOps.Targets;
 
 namespace MediaOps.Urls
 {
@@ -67,7 +69,7 @@ namespace MediaOps.Urls
             }
             catch (Exception ex)
             {
-                throw Aws.S3ErrorTranslator.Translate(ex, _target.BucketName, key, "presign s3:GetObject");
+                throw S3ErrorTranslator.Translate(ex, _target.BucketName, key, "presign s3:GetObject");
             }
             if (unsigned) url = StripQuery(url);
             return new MediaUrl { Name = name, Key = key, Url = url, ExpiresUtc = unsigned ? (DateTime?)null : expires };

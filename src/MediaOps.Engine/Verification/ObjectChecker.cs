@@ -5,6 +5,9 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Integrity;
+using MediaOps.Targets;
 using MediaOps.Transfer;
 
 namespace MediaOps.Verification

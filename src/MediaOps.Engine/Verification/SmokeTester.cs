@@ -10,6 +10,8 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Targets;
 using MediaOps.Urls;
 
 namespace MediaOps.Verification

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using MediaOps.Transfer;
+using MediaOps.Infrastructure;
+using MediaOps.Sync;
 
 namespace MediaOps.Commands
 {

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using MediaOps.Infrastructure;
+using MediaOps.Targets;
 using MediaOps.Urls;
 
 namespace MediaOps.Commands

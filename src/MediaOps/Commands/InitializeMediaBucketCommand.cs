@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using MediaOps.Buckets;
+using MediaOps.Infrastructure;
 
 namespace MediaOps.Commands
 {

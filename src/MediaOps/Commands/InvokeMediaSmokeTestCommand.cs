@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MediaOps.Infrastructure;
 using MediaOps.Verification;
 
 namespace MediaOps.Commands

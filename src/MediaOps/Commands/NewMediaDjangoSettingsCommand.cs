@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
 using MediaOps.Django;
+using MediaOps.Infrastructure;
+using MediaOps.Targets;
 
 namespace MediaOps.Commands
 {

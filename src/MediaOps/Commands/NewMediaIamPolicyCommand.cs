@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using MediaOps.Policy;
+using MediaOps.Iam;
+using MediaOps.Infrastructure;
+using MediaOps.Targets;
 
 namespace MediaOps.Commands
 {

@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using MediaOps.Infrastructure;
+using MediaOps.Sync;
 using MediaOps.Transfer;
 
 namespace MediaOps.Commands

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using MediaOps.Policy;
+using MediaOps.Iam;
+using MediaOps.Infrastructure;
 
 namespace MediaOps.Commands
 {

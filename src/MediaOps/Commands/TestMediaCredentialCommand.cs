@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MediaOps.Credentials;
+using MediaOps.Infrastructure;
 
 namespace MediaOps.Commands
 {

@@ -1,6 +1,9 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using MediaOps.Infrastructure;
+using MediaOps.Sync;
+using MediaOps.Targets;
 using MediaOps.Verification;
 
 namespace MediaOps.Commands

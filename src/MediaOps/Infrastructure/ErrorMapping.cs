@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace MediaOps.Commands
+namespace MediaOps.Infrastructure
 {
     /// <summary>Engine failure → ErrorRecord with a stable id, a real category and the original exception inside.</summary>
     internal static class ErrorMapping

@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace MediaOps.Commands
+namespace MediaOps.Infrastructure
 {
     /// <summary>
     /// Base of every MediaOps cmdlet: owns the cancellation that Ctrl+C triggers, the one bridge from

@@ -1,9 +1,9 @@
 using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using MediaOps.Transfer;
+using MediaOps.Sync;
 
-namespace MediaOps.Commands
+namespace MediaOps.Infrastructure
 {
     /// <summary>
     /// Base of Compare-MediaStore and the two syncs: -Path and -Exclude, and the bridge that turns

@@ -2,8 +2,9 @@ using System;
 using System.Management.Automation;
 using System.Net;
 using MediaOps.Aws;
+using MediaOps.Targets;
 
-namespace MediaOps.Commands
+namespace MediaOps.Infrastructure
 {
     /// <summary>
     /// Base of every cmdlet that talks to S3: the target parameters of DESIGN.md with

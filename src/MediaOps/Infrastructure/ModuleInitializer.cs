@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace MediaOps.Commands
+namespace MediaOps.Infrastructure
 {
     /// <summary>
     /// Keeps MediaOps' AWSSDK apart from any other AWSSDK in the session (AWS.Tools pins one per major).

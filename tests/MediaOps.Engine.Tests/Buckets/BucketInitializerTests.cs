@@ -4,9 +4,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Xunit;
 using MediaOps.Aws;
 using MediaOps.Buckets;
-using Xunit;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests.Buckets
 {

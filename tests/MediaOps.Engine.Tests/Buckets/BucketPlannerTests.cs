@@ -2,8 +2,9 @@ using System.Collections.Generic;
 using System.Linq;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Buckets;
 using Xunit;
+using MediaOps.Buckets;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests.Buckets
 {

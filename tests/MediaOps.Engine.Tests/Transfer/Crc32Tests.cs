@@ -1,7 +1,7 @@
 using System;
 using System.Text;
-using MediaOps.Transfer;
 using Xunit;
+using MediaOps.Integrity;
 
 namespace MediaOps.Engine.Tests
 {

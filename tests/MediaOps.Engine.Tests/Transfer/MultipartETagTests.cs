@@ -4,8 +4,9 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using MediaOps.Transfer;
 using Xunit;
+using MediaOps.Integrity;
+using MediaOps.Transfer;
 
 namespace MediaOps.Engine.Tests
 {

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
-using MediaOps.Transfer;
 using Xunit;
+using MediaOps.Sync;
+using MediaOps.Transfer;
 
 namespace MediaOps.Engine.Tests
 {

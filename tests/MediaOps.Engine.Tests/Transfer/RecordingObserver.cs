@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using MediaOps.Transfer;
+using MediaOps.Sync;
 
 namespace MediaOps.Engine.Tests
 {

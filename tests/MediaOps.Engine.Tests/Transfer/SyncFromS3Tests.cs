@@ -4,10 +4,12 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3.Model;
-using MediaOps.Aws;
-using MediaOps.Local;
-using MediaOps.Transfer;
 using Xunit;
+using MediaOps.Aws;
+using MediaOps.Integrity;
+using MediaOps.Local;
+using MediaOps.Sync;
+using MediaOps.Transfer;
 
 namespace MediaOps.Engine.Tests
 {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// -Exclude globs over the relative path (the Django name), as `aws s3 sync --exclude` reads them:
@@ -24,8 +24,6 @@ namespace MediaOps.Transfer
                 _patterns.Add((new Regex(ToRegex(g), RegexOptions.CultureInvariant | RegexOptions.Singleline), g.IndexOf('/') < 0));
             }
         }
-
-        public bool IsEmpty => _patterns.Count == 0;
 
         public bool IsExcluded(string relativePath)
         {

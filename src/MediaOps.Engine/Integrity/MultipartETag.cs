@@ -8,8 +8,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Transfer;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Integrity
 {
     /// <summary>
     /// The ETag S3 gives a multipart upload (without SSE-KMS or SSE-C): the MD5 of the parts' binary

@@ -1,6 +1,6 @@
 using MediaOps.Local;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>A key as seen on both sides of the merge: the local entry, the object, or both.</summary>
     public sealed class PlanPair

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Integrity
 {
     /// <summary>MD5 of local files and byte buffers, in the forms S3 uses (hex ETag, base64 Content-MD5).</summary>
     internal static class ContentHasher

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>Thread-safe tallies of one run, turned into progress snapshots and the final SyncResult.</summary>
     internal sealed class SyncCounters

@@ -5,9 +5,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Targets;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// -Delete: removes objects under the prefix whose file is gone, only after a copy pass without a

@@ -4,8 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Targets;
 
-namespace MediaOps.Policy
+namespace MediaOps.Iam
 {
     /// <summary>One Test-MediaAccess run: its rows (streamed as they come), its probe key names and what it must clean up.</summary>
     internal sealed class ProbeRun

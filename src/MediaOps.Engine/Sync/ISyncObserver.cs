@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// Where a sync reports to. Called from worker threads: a PowerShell implementation must post

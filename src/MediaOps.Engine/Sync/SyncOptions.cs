@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using MediaOps.Transfer;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>What a Compare/Sync run should do. Plain values, so the cmdlets bind them 1:1.</summary>
     public sealed class SyncOptions

@@ -3,9 +3,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Aws;
+using MediaOps.Errors;
+using MediaOps.Sync;
+using MediaOps.Transfer;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Integrity
 {
     /// <summary>
     /// Decides whether a file and its object hold the same thing. Quick rule (no request, no read):

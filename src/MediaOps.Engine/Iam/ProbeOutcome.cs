@@ -1,8 +1,8 @@
 using System;
 using System.Threading.Tasks;
-using MediaOps.Aws;
+using MediaOps.Errors;
 
-namespace MediaOps.Policy
+namespace MediaOps.Iam
 {
     /// <summary>How S3 answered one access probe.</summary>
     public enum ProbeVerdict

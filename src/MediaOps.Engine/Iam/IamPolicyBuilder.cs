@@ -3,8 +3,9 @@ using System.IO;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MediaOps.Targets;
 
-namespace MediaOps.Policy
+namespace MediaOps.Iam
 {
     /// <summary>What to grant; see <see cref="IamPolicyBuilder"/>.</summary>
     public sealed class IamPolicyOptions

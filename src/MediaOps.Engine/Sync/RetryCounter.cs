@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// Counts the SDK's retries for SyncResult.Retries. A pipeline handler placed just outside the

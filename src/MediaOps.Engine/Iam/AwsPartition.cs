@@ -1,7 +1,7 @@
 using System;
 using System.Text.RegularExpressions;
 
-namespace MediaOps.Policy
+namespace MediaOps.Iam
 {
     /// <summary>AWS partitions: the ARN prefix and the service DNS suffix differ in China and GovCloud.</summary>
     public static class AwsPartition

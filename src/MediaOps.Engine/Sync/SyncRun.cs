@@ -1,9 +1,12 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using MediaOps.Errors;
 using MediaOps.Local;
+using MediaOps.Transfer;
+using MediaOps.Verification;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// The bookkeeping of one sync run: counters, the ordered work queue, progress ticks, and how a
@@ -81,7 +84,7 @@ namespace MediaOps.Transfer
             }
             catch (Exception ex)
             {
-                return Fail(pair.Key, pair.RelativePath, action, length, Aws.S3ErrorTranslator.Translate(ex, _bucket, pair.Key), pair.Key);
+                return Fail(pair.Key, pair.RelativePath, action, length, S3ErrorTranslator.Translate(ex, _bucket, pair.Key), pair.Key);
             }
         }
 

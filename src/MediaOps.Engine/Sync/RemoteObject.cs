@@ -1,6 +1,7 @@
 using System;
+using MediaOps.Integrity;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>One object of a listing page: what ListObjectsV2 gives without a HEAD.</summary>
     public sealed class RemoteObject

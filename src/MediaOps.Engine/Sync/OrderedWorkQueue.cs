@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using MediaOps.Verification;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// Runs at most N transfers at once and hands their results back in the order they were queued

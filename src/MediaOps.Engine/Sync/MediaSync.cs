@@ -4,9 +4,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using MediaOps.Aws;
+using MediaOps.Integrity;
 using MediaOps.Local;
+using MediaOps.Targets;
+using MediaOps.Transfer;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// The engine of Compare-MediaStore, Sync-MediaToS3 and Sync-MediaFromS3. All three run the same
@@ -89,14 +92,14 @@ namespace MediaOps.Transfer
                         {
                             var why = await detector.ContentDifferenceAsync(pair.Local, pair.Remote, ct).ConfigureAwait(false);
                             if (why == null) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
-                            return await Upload(pair, why).ConfigureAwait(false);
+                            return await Upload(pair).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
                     }
                     var reason = pair.Remote == null ? "not in S3" : ChangeDetector.QuickDifference(pair.Local, pair.Remote, towardsLocal: false);
                     if (reason == null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
                     if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length)).ConfigureAwait(false);
-                    else await run.Queue.EnqueueAsync(() => Upload(pair, reason), ct).ConfigureAwait(false);
+                    else await run.Queue.EnqueueAsync(() => Upload(pair), ct).ConfigureAwait(false);
                 }, ct), ct).ConfigureAwait(false);
 
                 if (options.Delete && deletes.Count > 0)
@@ -104,7 +107,7 @@ namespace MediaOps.Transfer
             }
             return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
-            Task<SyncItem> Upload(PlanPair pair, string reason)
+            Task<SyncItem> Upload(PlanPair pair)
             {
                 if (options.WhatIf) return Task.FromResult(run.Plan(pair, SyncAction.Upload, pair.Local.Length));
                 run.Planned(pair.Local.Length);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// Keys to delete, collected during the copy pass and acted on only after it ended cleanly.

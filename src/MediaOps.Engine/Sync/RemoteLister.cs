@@ -4,9 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MediaOps.Aws;
+using MediaOps.Errors;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// ListObjectsV2 under a prefix, one page (≤ 1000 keys) at a time, fetching the next page while
@@ -26,9 +26,6 @@ namespace MediaOps.Transfer
             _bucket = bucket;
             _prefix = prefix;
         }
-
-        /// <summary>Pages requested so far (the perf target counts them).</summary>
-        public int Pages { get; private set; }
 
         /// <summary>The next page, or null at the end. S3 returns keys in UTF-8 binary order.</summary>
         public async Task<IReadOnlyList<RemoteObject>> NextPageAsync(CancellationToken ct)
@@ -60,7 +57,6 @@ namespace MediaOps.Transfer
 
         private Task<ListObjectsV2Response> Fetch(string continuationToken, CancellationToken ct)
         {
-            Pages++;
             return _s3.ListObjectsV2Async(new ListObjectsV2Request
             {
                 BucketName = _bucket,

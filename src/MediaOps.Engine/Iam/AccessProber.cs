@@ -6,8 +6,9 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Targets;
 
-namespace MediaOps.Policy
+namespace MediaOps.Iam
 {
     /// <summary>Which probes may change something (all of them only ever touch their own probe keys).</summary>
     public sealed class AccessProbeOptions

@@ -4,8 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using MediaOps.Local;
+using MediaOps.Targets;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Sync
 {
     /// <summary>
     /// The one planner behind Compare-MediaStore and both syncs: a streaming merge of the sorted local
@@ -30,9 +31,6 @@ namespace MediaOps.Transfer
 
         /// <summary>Called for temp files a killed download left behind (they are never planned).</summary>
         public Action<LocalEntry> OnStaleTempFile { get; set; }
-
-        /// <summary>Listing pages requested by the last run.</summary>
-        public int ListPages { get; private set; }
 
         /// <summary>
         /// Calls <paramref name="onPair"/> once per key in key order; awaiting it is the back-pressure
@@ -94,7 +92,6 @@ namespace MediaOps.Transfer
                     }
                 }
             }
-            ListPages = lister.Pages;
         }
 
         private bool IsWanted(RemoteObject o)

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Integrity
 {
     /// <summary>
     /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320: zlib's, and S3's x-amz-checksum-crc32), eight

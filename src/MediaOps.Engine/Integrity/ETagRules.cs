@@ -1,7 +1,7 @@
 using System;
 using Amazon.S3;
 
-namespace MediaOps.Transfer
+namespace MediaOps.Integrity
 {
     /// <summary>What an object's ETag says about its bytes, which depends on how it was written and encrypted.</summary>
     internal static class ETagRules
