@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3.Model;
 using Xunit;
 using MediaOps.Aws;
+using MediaOps.Integrity;
 using MediaOps.Sync;
 using MediaOps.Targets;
 using MediaOps.Verification;
@@ -49,13 +50,19 @@ namespace MediaOps.Engine.Tests
             Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
         }
 
+        // The local MD5 equals the ETag in every case: only a single-part, non-KMS ETag may prove the content the same.
         [Theory]
         [InlineData("5d41402abc4b2a76b9719d911017c592", null, true)]
         [InlineData("5d41402abc4b2a76b9719d911017c592-3", null, false)]
         [InlineData("5d41402abc4b2a76b9719d911017c592", "aws:kms", false)]
         [InlineData("", null, false)]
-        public void OnlySinglePartNonKmsETagsAreMd5(string etag, string sse, bool expected) =>
-            Assert.Equal(expected, ObjectChecker.IsPlainMd5ETag(etag, sse, out _));
+        public async Task OnlySinglePartNonKmsETagsAreMd5(string etag, string sse, bool expected)
+        {
+            var remote = ObjectDigest.FromHeaders("media/a", 5, etag, sse == null ? null : new Amazon.S3.ServerSideEncryptionMethod(sse), null, null);
+            var verdict = await ContentComparer.DecideAsync(remote, () => Task.FromResult("5d41402abc4b2a76b9719d911017c592"), () => Task.FromResult<bool?>(null));
+            Assert.Equal(expected, verdict.IsSame);
+            Assert.Equal(expected, verdict.Basis == VerdictBasis.ETagMd5);
+        }
     }
 
     public class OrderedWorkQueueTests

@@ -48,23 +48,5 @@ namespace MediaOps.Integrity
         }
 
         public static string Base64(byte[] hash) => Convert.ToBase64String(hash);
-
-        /// <summary>
-        /// The hex MD5 in x-amz-meta-md5chksum (base64, as single PUTs and rclone store it), or null when the
-        /// object has none or it is not a 16-byte base64 value (a foreign tool's value is not an error).
-        /// </summary>
-        public static string StoredMd5Hex(string stored)
-        {
-            if (string.IsNullOrEmpty(stored)) return null;
-            try
-            {
-                var bytes = Convert.FromBase64String(stored);
-                return bytes.Length == 16 ? Hex(bytes) : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
     }
 }

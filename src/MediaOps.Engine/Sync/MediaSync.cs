@@ -26,7 +26,7 @@ namespace MediaOps.Sync
         public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, Action<MediaDifference> onDifference, CancellationToken ct)
         {
             var s3 = _clients.CreateS3(target);
-            var detector = new ChangeDetector(s3, target.BucketName, Settings(options));
+            var comparer = new ContentComparer(s3, target.BucketName, Settings(options));
             var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude));
             long differences = 0;
             await RunPlanner(planner, async pair =>
@@ -45,11 +45,12 @@ namespace MediaOps.Sync
                 else if (pair.Local == null) { diff.State = DifferenceState.OnlyRemote; diff.Reason = "no local file"; }
                 else
                 {
-                    var reason = options.Checksum
-                        ? await detector.ContentDifferenceAsync(pair.Local, pair.Remote, ct).ConfigureAwait(false)
-                        : ChangeDetector.QuickDifference(pair.Local, pair.Remote, towardsLocal: false);
-                    diff.State = reason == null ? DifferenceState.Same : DifferenceState.Changed;
-                    diff.Reason = reason ?? (options.Checksum ? "same content (MD5)" : "same size, object not older than the file");
+                    // "Cannot tell" counts as changed: only a proof makes a pair the same.
+                    var verdict = options.Checksum
+                        ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false)
+                        : Quick(pair, towardsLocal: false);
+                    diff.State = verdict.IsSame ? DifferenceState.Same : DifferenceState.Changed;
+                    diff.Reason = verdict.Reason;
                 }
                 if (diff.State == DifferenceState.Same && !options.IncludeEqual) return;
                 differences += diff.State == DifferenceState.Same ? 0 : 1;
@@ -68,7 +69,7 @@ namespace MediaOps.Sync
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
-            var detector = new ChangeDetector(s3, target.BucketName, settings);
+            var comparer = new ContentComparer(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude));
             using (var deletes = new DeleteSpool())
             {
@@ -90,14 +91,13 @@ namespace MediaOps.Sync
                         // Reading and hashing is work too: it runs in the pool, and may turn out to be a skip.
                         await run.Queue.EnqueueAsync(async () =>
                         {
-                            var why = await detector.ContentDifferenceAsync(pair.Local, pair.Remote, ct).ConfigureAwait(false);
-                            if (why == null) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            var verdict = await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false);
+                            if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
                             return await Upload(pair).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
                     }
-                    var reason = pair.Remote == null ? "not in S3" : ChangeDetector.QuickDifference(pair.Local, pair.Remote, towardsLocal: false);
-                    if (reason == null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    if (pair.Remote != null && Quick(pair, towardsLocal: false).IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
                     if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length)).ConfigureAwait(false);
                     else await run.Queue.EnqueueAsync(() => Upload(pair), ct).ConfigureAwait(false);
                 }, ct), ct).ConfigureAwait(false);
@@ -132,7 +132,7 @@ namespace MediaOps.Sync
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings);
             var downloader = new S3Downloader(s3, target.BucketName, root, settings);
-            var detector = new ChangeDetector(s3, target.BucketName, settings);
+            var comparer = new ContentComparer(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
             {
                 // Temp files of a killed restore: never shown under a real name, removed on the next run.
@@ -156,12 +156,11 @@ namespace MediaOps.Sync
                     await run.SkipOrRefuseLocal(pair).ConfigureAwait(false);
                     return;
                 }
-                string reason = pair.Local == null ? "missing locally" : ChangeDetector.QuickDifference(pair.Local, remote, towardsLocal: true);
-                var sizeDiffers = pair.Local != null && pair.Local.Length != remote.Size;
-                var mustCompareContent = pair.Local != null && !sizeDiffers && (options.Checksum || reason != null);
+                var quick = pair.Local == null ? null : Quick(pair, towardsLocal: true);
+                var mustCompareContent = quick != null && quick.Basis != VerdictBasis.Length && (options.Checksum || !quick.IsSame);
                 if (!mustCompareContent)
                 {
-                    if (reason == null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    if (quick != null && quick.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
                     if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Download, remote.Size)).ConfigureAwait(false);
                     else await run.Queue.EnqueueAsync(() => Download(pair), ct).ConfigureAwait(false);
                     return;
@@ -170,8 +169,8 @@ namespace MediaOps.Sync
                 // so compare the content before downloading (local MD5 against ETag / stored MD5).
                 await run.Queue.EnqueueAsync(async () =>
                 {
-                    var why = await detector.ContentDifferenceAsync(pair.Local, remote, ct).ConfigureAwait(false);
-                    if (why == null) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                    var verdict = await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, remote.Digest, ct).ConfigureAwait(false);
+                    if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
                     return options.WhatIf ? run.Plan(pair, SyncAction.Download, remote.Size) : await Download(pair).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
             }, ct), ct).ConfigureAwait(false);
@@ -181,9 +180,12 @@ namespace MediaOps.Sync
             {
                 run.Planned(pair.Remote.Size);
                 return run.Transfer(pair, SyncAction.Download, pair.Remote.Size,
-                    bytes => downloader.DownloadAsync(pair.Remote, pair.RelativePath, bytes, ct), ct);
+                    bytes => downloader.DownloadAsync(pair.Key, pair.Remote.LastModifiedUtc, pair.RelativePath, bytes, ct), ct);
             }
         }
+
+        private static ContentVerdict Quick(PlanPair pair, bool towardsLocal) =>
+            ContentComparer.Quick(pair.Local.Length, pair.Local.LastWriteTimeUtc, pair.Remote.Size, pair.Remote.LastModifiedUtc, towardsLocal);
 
         private static TransferSettings Settings(SyncOptions options)
         {

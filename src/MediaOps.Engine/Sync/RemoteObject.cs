@@ -20,12 +20,8 @@ namespace MediaOps.Sync
         /// <summary>Without quotes.</summary>
         public string ETag { get; }
 
-        /// <summary>
-        /// True when the ETag has the shape of a plain MD5 (single-part upload). A multipart ETag
-        /// ("…-N") never is one; an SSE-KMS ETag has the shape but not the value, so a mismatch
-        /// must be confirmed with a HEAD before it means "different".
-        /// </summary>
-        public bool ETagLooksLikeMd5 => ETagRules.IsPlainMd5(ETag);
+        /// <summary>What the listing says about the bytes, for Integrity's rules.</summary>
+        public ObjectDigest Digest => ObjectDigest.FromListing(Key, Size, ETag);
 
         public override string ToString() => Key;
     }

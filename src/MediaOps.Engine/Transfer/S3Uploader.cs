@@ -15,7 +15,7 @@ namespace MediaOps.Transfer
     /// <summary>
     /// Puts one local file under a key: Content-Type/Encoding as Python's mimetypes guesses, no ACL, and
     /// every byte read once. A single PUT carries Content-MD5 (S3 and every S3-compatible server reject a
-    /// body that does not match it) and stores the MD5 as x-amz-meta-md5chksum (rclone's name). A multipart
+    /// body that does not match it) and stores the MD5 as x-amz-meta-md5chksum (rclone's name, see <see cref="ObjectDigest"/>). A multipart
     /// upload checks every part on the server: CRC32 where the SDK's flexible checksums are on (AWS; the
     /// upload declares CRC32 at creation, as S3 requires), Content-MD5 elsewhere (no aws-chunked trailer,
     /// so plain HTTP and WHEN_REQUIRED endpoints work). Its whole-file proof is the ETag S3 computes from
@@ -24,9 +24,6 @@ namespace MediaOps.Transfer
     /// </summary>
     internal sealed class S3Uploader
     {
-        /// <summary>User metadata (without the x-amz-meta- prefix) holding the base64 MD5 of a single-PUT file (rclone writes it for multipart too).</summary>
-        public const string Md5MetadataName = "md5chksum";
-
         private readonly IAmazonS3 _s3;
         private readonly string _bucket;
         private readonly TransferSettings _settings;
@@ -90,7 +87,7 @@ namespace MediaOps.Transfer
                     DisablePayloadSigning = _unsignedPayload,
                 };
                 if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
-                request.Metadata[Md5MetadataName] = ContentHasher.Base64(md5);
+                request.Metadata[ObjectDigest.Md5MetadataName] = ObjectDigest.StoredMd5Value(md5);
                 if (_crc32Parts)
                 {
                     request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;

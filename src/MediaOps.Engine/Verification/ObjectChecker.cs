@@ -22,14 +22,16 @@ namespace MediaOps.Verification
         private readonly MediaTarget _target;
         private readonly string _localRoot;
         private readonly bool _checksum;
+        private readonly ContentComparer _comparer;
 
         /// <param name="localRoot">MEDIA_ROOT to compare with, or null.</param>
-        /// <param name="checksum">Also compare the content: the local MD5 with a single-part ETag or a stored md5chksum, or the local parts' MD5s with a multipart ETag.</param>
+        /// <param name="checksum">Also compare the content, by Integrity's rule (<see cref="ContentComparer"/>).</param>
         public ObjectChecker(IAwsClientFactory clients, MediaTarget target, string localRoot = null, bool checksum = false)
         {
             if (clients == null) throw new ArgumentNullException(nameof(clients));
             _target = target ?? throw new ArgumentNullException(nameof(target));
             _s3 = clients.CreateS3(target);
+            _comparer = new ContentComparer(_s3, target.BucketName, new TransferSettings());
             _localRoot = localRoot;
             _checksum = checksum;
         }
@@ -73,11 +75,11 @@ namespace MediaOps.Verification
                 if (info.Exists) row.LocalLength = info.Length;
             }
 
-            string storedMd5 = null;
+            ObjectDigest digest;
             try
             {
                 var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.BucketName, Key = row.Key }, ct).ConfigureAwait(false);
-                storedMd5 = head.Metadata?[S3Uploader.Md5MetadataName];
+                digest = ObjectDigest.FromHead(row.Key, head);
                 row.Exists = true;
                 row.Length = head.ContentLength;
                 row.ContentType = head.Headers?.ContentType;
@@ -96,32 +98,25 @@ namespace MediaOps.Verification
             if (localPath == null) return Finish(row, CheckStatus.Pass, "Object exists.");
             if (row.LocalLength == null)
                 return Finish(row, CheckStatus.Fail, $"Object exists but there is no local file at '{localPath}' to compare with (rollback would need Sync-MediaFromS3).");
-            if (row.LocalLength != row.Length)
+            if (ContentComparer.CompareLength(row.LocalLength.Value, row.Length.Value) != null)
                 return Finish(row, CheckStatus.Fail, $"Sizes differ: local {row.LocalLength} bytes, S3 {row.Length} bytes. Copy it again with Sync-MediaToS3.");
             if (!_checksum) return Finish(row, CheckStatus.Pass, "Object exists; size matches the local file.");
 
-            var md5 = ContentHasher.StoredMd5Hex(storedMd5);
-            if (md5 != null || IsPlainMd5ETag(row.ETag, row.ServerSideEncryption, out var why))
+            var verdict = await _comparer.CompareFileAsync(localPath, row.LocalLength.Value, digest, ct).ConfigureAwait(false);
+            switch (verdict.Kind)
             {
-                var expected = md5 ?? row.ETag;
-                var local = ContentHasher.Hex(await ContentHasher.Md5OfFileAsync(localPath, ct).ConfigureAwait(false));
-                var source = md5 != null ? "the MD5 stored with the object (md5chksum)" : "S3 ETag";
-                return string.Equals(local, expected, StringComparison.OrdinalIgnoreCase)
-                    ? Finish(row, CheckStatus.Pass, "Object exists; size and MD5 match the local file.")
-                    : Finish(row, CheckStatus.Fail, $"Content differs: local MD5 {local}, {source} {expected}. Copy it again with Sync-MediaToS3 -Checksum.");
+                case VerdictKind.Same:
+                    return Finish(row, CheckStatus.Pass, verdict.Basis == VerdictBasis.MultipartETag
+                        ? "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match."
+                        : "Object exists; size and MD5 match the local file.");
+                case VerdictKind.Differs:
+                    return Finish(row, CheckStatus.Fail, verdict.Basis == VerdictBasis.MultipartETag
+                        ? $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum."
+                        : $"Content differs: local MD5 {verdict.LocalDigest}, {(verdict.Basis == VerdictBasis.StoredMd5 ? "the MD5 stored with the object (md5chksum)" : "S3 ETag")} {verdict.RemoteDigest}. Copy it again with Sync-MediaToS3 -Checksum.");
+                default:
+                    return Finish(row, CheckStatus.Warning, $"Size matches, but {verdict.Reason}.");
             }
-            if (MultipartETag.TryParse(row.ETag, out _) && !IsEncryptedWithKey(row.ServerSideEncryption))
-            {
-                var same = await MultipartETag.MatchesAsync(_s3, _target.BucketName, row.Key, row.ETag, localPath, row.LocalLength.Value, new TransferSettings(), ct).ConfigureAwait(false);
-                if (same == true) return Finish(row, CheckStatus.Pass, "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match.");
-                if (same == false) return Finish(row, CheckStatus.Fail, $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum.");
-                why = $"the part size of the multipart ETag '{row.ETag}' is none of the usual ones and the server does not tell it (HEAD ?partNumber=1).";
-            }
-            return Finish(row, CheckStatus.Warning, $"Size matches, but content was not compared: {why}");
         }
-
-        private static bool IsEncryptedWithKey(string serverSideEncryption) =>
-            serverSideEncryption != null && (serverSideEncryption.StartsWith("aws:kms", StringComparison.Ordinal) || serverSideEncryption.StartsWith("SSE-C", StringComparison.Ordinal));
 
         private ObjectCheck Missing(ObjectCheck row, Exception ex, string localPath)
         {
@@ -143,18 +138,6 @@ namespace MediaOps.Verification
             if (_localRoot == null) return null;
             var relative = _target.NameFor(key) ?? key;
             return Path.Combine(_localRoot, relative.Replace('/', Path.DirectorySeparatorChar));
-        }
-
-        /// <summary>A single-part upload without SSE-KMS/SSE-C has the MD5 of the bytes as its ETag; nothing else does.</summary>
-        public static bool IsPlainMd5ETag(string etag, string serverSideEncryption, out string why)
-        {
-            why = null;
-            if (string.IsNullOrEmpty(etag)) why = "S3 returned no ETag.";
-            else if (etag.IndexOf('-') >= 0) why = $"the ETag '{etag}' belongs to a multipart upload and is not an MD5 of the content.";
-            else if (IsEncryptedWithKey(serverSideEncryption))
-                why = $"with {serverSideEncryption} encryption the ETag is not an MD5 of the content.";
-            else if (etag.Length != 32) why = $"the ETag '{etag}' is not an MD5.";
-            return why == null;
         }
 
         public void Dispose() => _s3.Dispose();

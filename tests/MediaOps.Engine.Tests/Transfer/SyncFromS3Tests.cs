@@ -44,8 +44,8 @@ namespace MediaOps.Engine.Tests
             foreach (var rel in TempTree.AwkwardFiles().Keys)
             {
                 Assert.Equal(File.ReadAllBytes(Path.Combine(source.Root, rel)), File.ReadAllBytes(Path.Combine(target, rel)));
-                Assert.Equal(ChangeDetector.Seconds(objects["media/" + rel].LastModified.Value.ToUniversalTime()),
-                    ChangeDetector.Seconds(File.GetLastWriteTimeUtc(Path.Combine(target, rel))));
+                Assert.Equal(ContentComparer.Seconds(objects["media/" + rel].LastModified.Value.ToUniversalTime()),
+                    ContentComparer.Seconds(File.GetLastWriteTimeUtc(Path.Combine(target, rel))));
             }
             var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver(), CancellationToken.None);
             Assert.Equal(0, again.Transferred);
