@@ -7,7 +7,6 @@ using Amazon.S3.Model;
 using Xunit;
 using MediaOps.Aws;
 using MediaOps.Iam;
-using MediaOps.Sync;
 
 namespace MediaOps.Engine.Tests
 {
@@ -50,8 +49,8 @@ namespace MediaOps.Engine.Tests
         private readonly AccessLab _lab;
         public AccessProberTests(AccessLab lab) => _lab = lab;
 
-        private Task<IReadOnlyList<CheckResult>> Probe(string bucket, MotoIamUser user, AccessProbeOptions options = null, CancellationToken ct = default, IProgress<CheckResult> progress = null) =>
-            new AccessProber(AwsClientFactory.Default).ProbeAsync(_lab.Moto.Target(bucket, "media", user), options ?? new AccessProbeOptions(), ct, progress);
+        private Task<IReadOnlyList<CheckResult>> Probe(string bucket, MotoIamUser user, AccessProbeOptions options = null, CancellationToken ct = default, Action<CheckResult> onRow = null) =>
+            Recorded.Rows<CheckResult>(rows => new AccessProber(AwsClientFactory.Default).ProbeAsync(_lab.Moto.Target(bucket, "media", user), options ?? new AccessProbeOptions(), rows, ct), onRow);
 
         private static Dictionary<string, CheckStatus> ByCheck(IEnumerable<CheckResult> rows) => rows.ToDictionary(r => r.Check, r => r.Status);
 
@@ -140,19 +139,12 @@ namespace MediaOps.Engine.Tests
         {
             using var cts = new CancellationTokenSource();
             var seen = new List<string>();
-            // Progress is reported synchronously: cancel right after the probe object was written.
-            var progress = new SyncProgress(row => { seen.Add(row.Check); if (row.Check == "PutInPrefix") cts.Cancel(); });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Probe(_lab.Bucket, _lab.S3Admin, null, cts.Token, progress));
+            // Rows are reported synchronously: cancel right after the probe object was written.
+            void OnRow(CheckResult row) { seen.Add(row.Check); if (row.Check == "PutInPrefix") cts.Cancel(); }
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Probe(_lab.Bucket, _lab.S3Admin, null, cts.Token, OnRow));
             Assert.Contains("PutInPrefix", seen);
             Assert.DoesNotContain("ListAllMyBuckets", seen);
             Assert.Empty(await ProbeKeysLeft(_lab.Bucket));
-        }
-
-        private sealed class SyncProgress : IProgress<CheckResult>
-        {
-            private readonly Action<CheckResult> _report;
-            public SyncProgress(Action<CheckResult> report) => _report = report;
-            public void Report(CheckResult value) => _report(value);
         }
     }
 }

@@ -7,7 +7,7 @@ using Amazon.S3.Model;
 using Xunit;
 using MediaOps.Aws;
 using MediaOps.Integrity;
-using MediaOps.Sync;
+using MediaOps.Runs;
 using MediaOps.Targets;
 using MediaOps.Verification;
 
@@ -68,32 +68,34 @@ namespace MediaOps.Engine.Tests
     public class OrderedWorkQueueTests
     {
         [Fact]
-        public async Task ResultsComeBackInInputOrderWithBoundedConcurrency()
+        public async Task Results_come_back_in_input_order_with_bounded_concurrency()
         {
+            const int Concurrency = 8;
             var running = 0;
             var peak = 0;
-            var random = new Random(42);
-            var delays = Enumerable.Range(0, 200).Select(_ => random.Next(0, 5)).ToArray();
-            using (var queue = new OrderedWorkQueue<int, int>(async (i, ct) =>
+            // The first items wait until Concurrency of them run at once: proves the bound is reached, never passed.
+            var allStarted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var results = new List<int>();
+            var queue = new OrderedWorkQueue<int>(Concurrency, Concurrency * 4, results.Add);
+            for (var i = 0; i < 200; i++)
             {
-                var now = Interlocked.Increment(ref running);
-                InterlockedMax(ref peak, now);
-                await Task.Delay(delays[i], ct);
-                Interlocked.Decrement(ref running);
-                return i;
-            }, 8, CancellationToken.None))
-            {
-                var results = new List<int>();
-                for (var i = 0; i < 200; i++)
+                var item = i;
+                await queue.EnqueueAsync(async () =>
                 {
-                    queue.Add(i);
-                    results.AddRange(queue.TakeReady());
-                    while (queue.IsFull) { await queue.WaitForOldestAsync(CancellationToken.None); results.AddRange(queue.TakeReady()); }
-                }
-                while (queue.Pending > 0) { await queue.WaitForOldestAsync(CancellationToken.None); results.AddRange(queue.TakeReady()); }
-                Assert.Equal(Enumerable.Range(0, 200), results);
-                Assert.InRange(peak, 2, 8);
+                    var now = Interlocked.Increment(ref running);
+                    InterlockedMax(ref peak, now);
+                    if (now == Concurrency) allStarted.TrySetResult(true);
+                    await allStarted.Task;
+                    // Later items finish first: the queue must put them back in order.
+                    await Task.Yield();
+                    if (item % 3 == 0) await Task.Yield();
+                    Interlocked.Decrement(ref running);
+                    return item;
+                }, CancellationToken.None);
             }
+            await queue.DrainAsync();
+            Assert.Equal(Enumerable.Range(0, 200), results);
+            Assert.Equal(Concurrency, peak);
         }
 
         private static void InterlockedMax(ref int target, int value)
@@ -120,7 +122,7 @@ namespace MediaOps.Engine.Tests
                 using (var cts = new CancellationTokenSource())
                 {
                     // Ctrl+C right after the upload row: the finally block must still delete the probe.
-                    var rows = new SyncProgress<CheckResult>(r => { if (r.Check == "Upload") cts.Cancel(); });
+                    var rows = new RecordingObserver<CheckResult>(r => { if (r.Check == "Upload") cts.Cancel(); });
                     var key = SmokeTester.NewProbeKey(target);
                     await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                         new SmokeTester(AwsClientFactory.Default).RunAsync(target, AccessModel.Private, key, false, rows, cts.Token));
@@ -128,13 +130,6 @@ namespace MediaOps.Engine.Tests
                 var left = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
                 Assert.Empty(left.S3Objects ?? new List<S3Object>());
             }
-        }
-
-        private sealed class SyncProgress<T> : IProgress<T>
-        {
-            private readonly Action<T> _handler;
-            public SyncProgress(Action<T> handler) => _handler = handler;
-            public void Report(T value) => _handler(value);
         }
     }
 }

@@ -7,6 +7,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Buckets
@@ -30,8 +31,11 @@ namespace MediaOps.Buckets
             return BucketPlanner.Plan(target, state, region, baseline);
         }
 
-        /// <summary>Apply the approved changes in plan order. A failed change is reported and the rest go on, unless the bucket itself could not be created.</summary>
-        public async Task<BucketApplyResult> ApplyAsync(BucketPlan plan, IEnumerable<BucketChange> approved, IProgress<BucketChange> applying, CancellationToken ct)
+        /// <summary>
+        /// Apply the approved changes in plan order; each applied change is a row. A failed change is reported as an
+        /// error and the rest go on, unless the bucket itself could not be created (the rest are then warnings).
+        /// </summary>
+        public async Task<BucketApplyResult> ApplyAsync(BucketPlan plan, IEnumerable<BucketChange> approved, IRunObserver<BucketChange> observer, CancellationToken ct)
         {
             var chosen = new HashSet<BucketChange>(approved ?? Enumerable.Empty<BucketChange>());
             var applied = new List<BucketChange>();
@@ -46,12 +50,18 @@ namespace MediaOps.Buckets
                 foreach (var change in plan.Changes.Where(chosen.Contains))
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (bucketMissing) { notApplied.Add(change); continue; }
-                    applying?.Report(change);
+                    if (bucketMissing)
+                    {
+                        notApplied.Add(change);
+                        observer.Warning($"Not applied because the bucket does not exist: {change.Action}.");
+                        continue;
+                    }
+                    observer.Verbose("applying: " + change.Action);
                     try
                     {
                         await ApplyOneAsync(s3, bucket, plan, change, ct).ConfigureAwait(false);
                         applied.Add(change);
+                        observer.Row(change);
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException))
                     {
@@ -64,6 +74,7 @@ namespace MediaOps.Buckets
                                 "Initialize-MediaBucket configures the bucket itself: run it with an administrator identity, not the app's least-privilege role.",
                                 bucket, ex) { ServiceErrorCode = translated.ServiceErrorCode, HttpStatus = translated.HttpStatus };
                         failed.Add(new KeyValuePair<BucketChange, MediaOpsException>(change, translated));
+                        observer.Error(translated, plan.Target.Uri);
                         if (change.Kind == BucketChangeKind.CreateBucket) bucketMissing = true;
                     }
                 }

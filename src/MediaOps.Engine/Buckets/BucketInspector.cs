@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Buckets
@@ -16,10 +17,11 @@ namespace MediaOps.Buckets
 
         public BucketInspector(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
 
-        public async Task<IReadOnlyList<CheckResult>> InspectAsync(MediaTarget target, BucketCheckOptions options, CancellationToken cancellationToken)
+        /// <summary>Reads the bucket, then reports one row per check, in the documented order.</summary>
+        public async Task InspectAsync(MediaTarget target, BucketCheckOptions options, IRunObserver<CheckResult> rows, CancellationToken cancellationToken)
         {
             var state = await ReadStateAsync(target, cancellationToken).ConfigureAwait(false);
-            return BucketEvaluator.Evaluate(state, target.Prefix, options);
+            foreach (var row in BucketEvaluator.Evaluate(state, target.Prefix, options)) rows.Row(row);
         }
 
         /// <summary>

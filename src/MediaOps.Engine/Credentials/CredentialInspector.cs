@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Amazon.SecurityToken.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Credentials
@@ -16,13 +17,11 @@ namespace MediaOps.Credentials
 
         public CredentialInspector(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
 
-        public async Task<IReadOnlyList<CheckResult>> InspectAsync(MediaTarget target, CancellationToken cancellationToken)
+        /// <summary>Reports the rows (CredentialSource, Identity, NotRoot, CredentialType) to <paramref name="rows"/>.</summary>
+        public async Task InspectAsync(MediaTarget target, IRunObserver<CheckResult> rows, CancellationToken cancellationToken)
         {
-            var rows = new List<CheckResult>();
             var subject = target.BucketName == null ? "credentials" : target.Uri;
             var source = _clients.DescribeCredentialSource(target);
-            rows.Add(new CheckResult(subject, "CredentialSource", CheckStatus.Pass, "a known source", source,
-                $"Credentials come from {source}."));
 
             GetCallerIdentityResponse who;
             using (var sts = _clients.CreateSts(target))
@@ -37,12 +36,15 @@ namespace MediaOps.Credentials
                 }
             }
 
+            // Rows only once the identity is known: credentials STS rejects are an error, not half a report.
+            rows.Row(new CheckResult(subject, "CredentialSource", CheckStatus.Pass, "a known source", source,
+                $"Credentials come from {source}."));
             var arn = who.Arn ?? "";
-            rows.Add(new CheckResult(subject, "Identity", CheckStatus.Pass, "a caller identity", arn,
+            rows.Row(new CheckResult(subject, "Identity", CheckStatus.Pass, "a caller identity", arn,
                 $"Account {who.Account}, user id {who.UserId}."));
 
             var kind = ClassifyArn(arn);
-            rows.Add(kind == PrincipalKind.Root
+            rows.Row(kind == PrincipalKind.Root
                 ? new CheckResult(subject, "NotRoot", CheckStatus.Fail, "not the account root", arn,
                     "These are the account's root credentials. Never give them to an application: create an IAM role or user with New-MediaIamPolicy's policy and delete the root access key.")
                 : new CheckResult(subject, "NotRoot", CheckStatus.Pass, "not the account root", arn, "Not the root user."));
@@ -51,15 +53,14 @@ namespace MediaOps.Credentials
             var temporary = kind == PrincipalKind.AssumedRole || kind == PrincipalKind.FederatedUser
                             || (keyId != null && keyId.StartsWith("ASIA", StringComparison.Ordinal));
             if (temporary)
-                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Pass, "temporary (role) credentials", KindText(kind),
+                rows.Row(new CheckResult(subject, "CredentialType", CheckStatus.Pass, "temporary (role) credentials", KindText(kind),
                     "Temporary credentials from a role: nothing long-lived to leak or rotate."));
             else if (kind == PrincipalKind.User || kind == PrincipalKind.Root)
-                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", "long-lived access key of " + KindText(kind),
+                rows.Row(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", "long-lived access key of " + KindText(kind),
                     "A long-lived access key. Prefer an instance, task or web-identity role; otherwise keep the key in a secret store and rotate it."));
             else
-                rows.Add(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", KindText(kind),
+                rows.Row(new CheckResult(subject, "CredentialType", CheckStatus.Warning, "temporary (role) credentials", KindText(kind),
                     "Could not tell the credential type from the ARN; check it by hand."));
-            return rows;
         }
 
         public enum PrincipalKind { Unknown, Root, User, AssumedRole, FederatedUser }

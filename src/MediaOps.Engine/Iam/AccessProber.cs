@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Iam
@@ -36,11 +37,11 @@ namespace MediaOps.Iam
 
         public AccessProber(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
 
-        public async Task<IReadOnlyList<CheckResult>> ProbeAsync(MediaTarget target, AccessProbeOptions options, CancellationToken cancellationToken,
-            IProgress<CheckResult> rowsAsTheyCome = null)
+        /// <summary>Runs every probe; each row goes to <paramref name="observer"/> as soon as it is known.</summary>
+        public async Task ProbeAsync(MediaTarget target, AccessProbeOptions options, IRunObserver<CheckResult> observer, CancellationToken cancellationToken)
         {
             options = options ?? new AccessProbeOptions();
-            var run = new ProbeRun(target, rowsAsTheyCome);
+            var run = new ProbeRun(target, observer);
             using (var s3 = _clients.CreateS3(target))
             {
                 try
@@ -54,7 +55,6 @@ namespace MediaOps.Iam
                     await run.CleanupAsync(s3).ConfigureAwait(false);
                 }
             }
-            return run.Rows;
         }
 
         private static async Task ProbeInsideAsync(IAmazonS3 s3, ProbeRun run, AccessProbeOptions options, CancellationToken ct)

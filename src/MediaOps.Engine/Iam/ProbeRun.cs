@@ -4,28 +4,27 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Iam
 {
-    /// <summary>One Test-MediaAccess run: its rows (streamed as they come), its probe key names and what it must clean up.</summary>
+    /// <summary>One Test-MediaAccess run: its rows (reported as they come), its probe key names and what it must clean up.</summary>
     internal sealed class ProbeRun
     {
         private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
-        private readonly List<CheckResult> _rows = new List<CheckResult>();
         private readonly List<string> _created = new List<string>();
-        private readonly IProgress<CheckResult> _progress;
+        private readonly IRunObserver<CheckResult> _observer;
         private readonly string _runId = DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ") + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         private int _probeCount;
 
-        public ProbeRun(MediaTarget target, IProgress<CheckResult> progress)
+        public ProbeRun(MediaTarget target, IRunObserver<CheckResult> observer)
         {
             Target = target;
-            _progress = progress;
+            _observer = observer;
         }
 
         public MediaTarget Target { get; }
-        public IReadOnlyList<CheckResult> Rows => _rows;
 
         /// <summary>A key nobody else uses: <c>&lt;prefix&gt;mediaops-access-probe-&lt;utc&gt;-&lt;id&gt;-&lt;n&gt;[-what].txt</c>.</summary>
         public string NewProbeKey(string prefix, string what = null) =>
@@ -36,9 +35,7 @@ namespace MediaOps.Iam
 
         public void Add(string check, CheckStatus status, string expected, string actual, string message)
         {
-            var row = new CheckResult(Target.Uri, check, status, expected, actual, message);
-            _rows.Add(row);
-            _progress?.Report(row);
+            _observer.Row(new CheckResult(Target.Uri, check, status, expected, actual, message));
         }
 
         public void Skip(string check, string why) => Add(check, CheckStatus.Skipped, "-", "not probed", why);

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Local
@@ -23,40 +25,62 @@ namespace MediaOps.Local
 
         public string Root => _walker.Root;
 
-        public IEnumerable<LocalMediaFile> Files(CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Walks the tree in key order and reports one <see cref="LocalMediaFile"/> per entry as it is found
+        /// (memory stays flat); returns the totals, counting each problem kind once per file.
+        /// </summary>
+        public Task<MediaInventorySummary> RunAsync(IRunObserver<LocalMediaFile> observer, CancellationToken cancellationToken)
         {
-            foreach (var entry in _walker.Walk())
+            var activity = "Get-MediaInventory " + Root;
+            var summary = new Tally();
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return Describe(entry);
+                // The walk only touches local metadata: it runs synchronously on the caller's (worker) thread.
+                foreach (var entry in _walker.Walk())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var file = Describe(entry);
+                    summary.Add(file);
+                    observer.Row(file);
+                    if (summary.Files % 1000 == 0)
+                        observer.Progress(RunProgress.Count(activity, summary.Files, $"{summary.Files:N0} files examined", file.RelativePath));
+                }
             }
+            finally
+            {
+                observer.Progress(RunProgress.Count(activity, summary.Files, "done", completed: true));
+            }
+            return Task.FromResult(summary.ToSummary(Root));
         }
 
-        /// <summary>Totals over <paramref name="files"/>, counting each problem kind once per file.</summary>
-        public MediaInventorySummary Summarize(IEnumerable<LocalMediaFile> files)
+        private sealed class Tally
         {
-            var problems = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            long count = 0, bytes = 0, problemFiles = 0, largest = -1;
-            string largestName = null;
-            foreach (var f in files)
+            private readonly SortedDictionary<string, long> _problems = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            private long _bytes, _problemFiles, _largest = -1;
+            private string _largestName;
+
+            public long Files { get; private set; }
+
+            public void Add(LocalMediaFile f)
             {
-                count++;
-                bytes += f.Length;
-                if (f.Length > largest) { largest = f.Length; largestName = f.RelativePath; }
-                if (f.Problem == null) continue;
-                problemFiles++;
+                Files++;
+                _bytes += f.Length;
+                if (f.Length > _largest) { _largest = f.Length; _largestName = f.RelativePath; }
+                if (f.Problem == null) return;
+                _problemFiles++;
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var kind in NameProblems.KindsIn(f.Problem))
-                    if (seen.Add(kind)) problems[kind] = problems.TryGetValue(kind, out var n) ? n + 1 : 1;
+                    if (seen.Add(kind)) _problems[kind] = _problems.TryGetValue(kind, out var n) ? n + 1 : 1;
             }
-            return new MediaInventorySummary
+
+            public MediaInventorySummary ToSummary(string root) => new MediaInventorySummary
             {
-                Path = Root,
-                Files = count,
-                Bytes = bytes,
-                LargestFile = largestName,
-                ProblemFiles = problemFiles,
-                Problems = problems,
+                Path = root,
+                Files = Files,
+                Bytes = _bytes,
+                LargestFile = _largestName,
+                ProblemFiles = _problemFiles,
+                Problems = _problems,
             };
         }
 

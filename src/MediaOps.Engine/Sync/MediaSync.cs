@@ -6,6 +6,7 @@ using Amazon.S3;
 using MediaOps.Aws;
 using MediaOps.Integrity;
 using MediaOps.Local;
+using MediaOps.Runs;
 using MediaOps.Targets;
 using MediaOps.Transfer;
 
@@ -14,7 +15,7 @@ namespace MediaOps.Sync
     /// <summary>
     /// The engine of Compare-MediaStore, Sync-MediaToS3 and Sync-MediaFromS3. All three run the same
     /// streaming <see cref="SyncPlanner"/>; transfers run with bounded concurrency on one S3 client
-    /// (one connection pool) and report per file, in key order, through an <see cref="ISyncObserver"/>.
+    /// (one connection pool) and report per file, in key order, through the host's <see cref="IRunObserver{TRow}"/>.
     /// </summary>
     public sealed class MediaSync
     {
@@ -23,7 +24,7 @@ namespace MediaOps.Sync
         public MediaSync(IAwsClientFactory clients) => _clients = clients ?? AwsClientFactory.Default;
 
         /// <summary>Streams the differences between the folder and the objects under the prefix.</summary>
-        public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, Action<MediaDifference> onDifference, CancellationToken ct)
+        public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, IRunObserver<MediaDifference> observer, CancellationToken ct)
         {
             var s3 = _clients.CreateS3(target);
             var comparer = new ContentComparer(s3, target.BucketName, Settings(options));
@@ -54,13 +55,13 @@ namespace MediaOps.Sync
                 }
                 if (diff.State == DifferenceState.Same && !options.IncludeEqual) return;
                 differences += diff.State == DifferenceState.Same ? 0 : 1;
-                onDifference(diff);
+                observer.Row(diff);
             }, ct).ConfigureAwait(false);
             return differences;
         }
 
         /// <summary>Local → S3. Per-file failures are reported and counted; the run goes on.</summary>
-        public async Task<SyncResult> SyncToS3Async(MediaTarget target, SyncOptions options, ISyncObserver observer, CancellationToken ct)
+        public async Task<SyncResult> SyncToS3Async(MediaTarget target, SyncOptions options, IRunObserver<SyncItem> observer, CancellationToken ct)
         {
             var root = RequireFolder(options.Path);
             RetryCounter.EnsureRegistered();
@@ -103,7 +104,7 @@ namespace MediaOps.Sync
                 }, ct), ct).ConfigureAwait(false);
 
                 if (options.Delete && deletes.Count > 0)
-                    await new PrefixDeleter(s3, target, observer, run).DeleteAsync(deletes, options, ct).ConfigureAwait(false);
+                    await new PrefixDeleter(s3, target, run).DeleteAsync(deletes, options, ct).ConfigureAwait(false);
             }
             return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
@@ -117,7 +118,7 @@ namespace MediaOps.Sync
         }
 
         /// <summary>S3 → local (rollback). Never writes outside <see cref="SyncOptions.Path"/>.</summary>
-        public async Task<SyncResult> SyncFromS3Async(MediaTarget target, SyncOptions options, ISyncObserver observer, CancellationToken ct)
+        public async Task<SyncResult> SyncFromS3Async(MediaTarget target, SyncOptions options, IRunObserver<SyncItem> observer, CancellationToken ct)
         {
             if (string.IsNullOrEmpty(options.Path)) throw new MediaOpsException("PathMissing", FailureKind.InvalidArgument, "Pass -Path with the folder to restore into.");
             var root = Path.GetFullPath(options.Path);

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Errors;
+using MediaOps.Runs;
 using MediaOps.Targets;
 
 namespace MediaOps.Sync
@@ -19,14 +20,14 @@ namespace MediaOps.Sync
     {
         private readonly IAmazonS3 _s3;
         private readonly MediaTarget _target;
-        private readonly ISyncObserver _observer;
+        private readonly IRunObserver<SyncItem> _observer;
         private readonly SyncRun _run;
 
-        public PrefixDeleter(IAmazonS3 s3, MediaTarget target, ISyncObserver observer, SyncRun run)
+        public PrefixDeleter(IAmazonS3 s3, MediaTarget target, SyncRun run)
         {
             _s3 = s3;
             _target = target;
-            _observer = observer;
+            _observer = run.Observer;
             _run = run;
         }
 
@@ -53,7 +54,8 @@ namespace MediaOps.Sync
                 await _run.Queue.DrainAsync().ConfigureAwait(false);
                 return;
             }
-            if (!await _observer.ConfirmDeleteAsync(spool.Count, spool.Bytes, _target.Uri).ConfigureAwait(false))
+            var action = $"Delete {spool.Count} object(s) ({spool.Bytes:N0} bytes) under {_target.Uri} whose local file is gone";
+            if (!await _observer.ConfirmAsync(_target.Uri, action).ConfigureAwait(false))
             {
                 _observer.Verbose($"Deletion of {spool.Count} object(s) under {_target.Uri} was not confirmed; nothing was deleted.");
                 return;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using MediaOps.Runs;
 
 namespace MediaOps.Sync
 {
@@ -21,7 +22,7 @@ namespace MediaOps.Sync
             lock (_errors) if (_errors.Count < MaxErrorsKept) _errors.Add(message);
         }
 
-        public SyncProgress Snapshot(string activity, bool completed = false)
+        public RunProgress Snapshot(string activity, bool completed = false)
         {
             var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
             var bytes = Interlocked.Read(ref Bytes);
@@ -29,12 +30,12 @@ namespace MediaOps.Sync
             var rate = bytes / seconds;
             TimeSpan? remaining = null;
             if (PlanComplete && rate > 0 && planned >= bytes) remaining = TimeSpan.FromSeconds((planned - bytes) / rate);
-            return new SyncProgress
+            var progress = new RunProgress
             {
                 Activity = activity,
                 Examined = Interlocked.Read(ref Examined),
-                FilesDone = Interlocked.Read(ref FilesDone),
-                FilesPlanned = Interlocked.Read(ref Planned),
+                ItemsDone = Interlocked.Read(ref FilesDone),
+                ItemsPlanned = Interlocked.Read(ref Planned),
                 BytesDone = bytes,
                 BytesPlanned = planned,
                 PlanComplete = PlanComplete,
@@ -42,7 +43,21 @@ namespace MediaOps.Sync
                 Remaining = remaining,
                 Completed = completed,
             };
+            progress.Status = StatusLine(progress);
+            return progress;
         }
+
+        private static string StatusLine(RunProgress p)
+        {
+            var files = p.PlanComplete ? $"{p.ItemsDone:N0}/{p.ItemsPlanned:N0} files" : $"{p.ItemsDone:N0}/{p.ItemsPlanned:N0}+ files ({p.Examined:N0} examined)";
+            var bytes = p.PlanComplete ? $"{Size(p.BytesDone)}/{Size(p.BytesPlanned)}" : $"{Size(p.BytesDone)}/{Size(p.BytesPlanned)}+";
+            return $"{files}, {bytes}, {Size((long)p.BytesPerSecond)}/s";
+        }
+
+        private static string Size(long bytes) =>
+            bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GiB"
+            : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):0.0} MiB"
+            : bytes >= 1L << 10 ? $"{bytes / 1024.0:0.0} KiB" : $"{bytes} B";
 
         public SyncResult ToResult(SyncDirection direction, string source, string destination, bool whatIf)
         {

@@ -3,8 +3,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using MediaOps.Errors;
 using MediaOps.Local;
+using MediaOps.Runs;
 using MediaOps.Transfer;
-using MediaOps.Verification;
 
 namespace MediaOps.Sync
 {
@@ -14,27 +14,29 @@ namespace MediaOps.Sync
     /// </summary>
     internal sealed class SyncRun
     {
-        private readonly ISyncObserver _observer;
+        private readonly IRunObserver<SyncItem> _observer;
         private readonly string _activity;
         private readonly string _bucket;
 
         private readonly TimeSpan _progressInterval;
 
-        public SyncRun(ISyncObserver observer, string bucket, string activity, TransferSettings settings)
+        public SyncRun(IRunObserver<SyncItem> observer, string bucket, string activity, TransferSettings settings)
         {
             var concurrency = settings.Concurrency;
             _progressInterval = settings.ProgressInterval;
             _bucket = bucket;
             _observer = observer;
             _activity = activity;
-            Queue = new OrderedWorkQueue(concurrency, item =>
+            // A skip found by the content check is no row (null).
+            Queue = new OrderedWorkQueue<SyncItem>(concurrency, Math.Max(64, concurrency * 32), item =>
             {
-                if (item != null) _observer.Item(item);
+                if (item != null) _observer.Row(item);
             });
         }
 
         public SyncCounters Counters { get; } = new SyncCounters();
-        public OrderedWorkQueue Queue { get; }
+        public IRunObserver<SyncItem> Observer => _observer;
+        public OrderedWorkQueue<SyncItem> Queue { get; }
 
         /// <summary>Runs the plan with progress ticks; always drains the queue so in-flight cleanup (aborts, temp files) finishes.</summary>
         public async Task ExecuteAsync(Func<Task> plan, CancellationToken ct)

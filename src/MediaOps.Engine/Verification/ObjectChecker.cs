@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
 using MediaOps.Integrity;
+using MediaOps.Runs;
 using MediaOps.Targets;
 using MediaOps.Transfer;
 
@@ -41,7 +42,7 @@ namespace MediaOps.Verification
         /// error body, so later a missing bucket would look like 10,000 missing keys and a bad key like 10,000 403s.
         /// Returns false when the credentials may not list the prefix (a missing key will then answer 403).
         /// </summary>
-        public async Task<bool> PreflightAsync(CancellationToken ct)
+        internal async Task<bool> PreflightAsync(CancellationToken ct)
         {
             try
             {
@@ -58,7 +59,19 @@ namespace MediaOps.Verification
             }
         }
 
-        public async Task<ObjectCheck> CheckAsync(string name, CancellationToken ct)
+        /// <summary>
+        /// Starts a streaming check (after <see cref="PreflightAsync"/>): names go in one at a time with
+        /// <see cref="ObjectCheckRun.AddAsync"/>, up to <paramref name="concurrency"/> HEADs run at once, and rows come
+        /// out through <paramref name="observer"/> in input order, before the input ends, with bounded memory.
+        /// </summary>
+        public async Task<ObjectCheckRun> StartAsync(int concurrency, IRunObserver<ObjectCheck> observer, CancellationToken ct)
+        {
+            if (!await PreflightAsync(ct).ConfigureAwait(false))
+                observer.Verbose($"these credentials may not list {_target.Uri}; S3 will answer 403 (not 404) for names that are missing.");
+            return new ObjectCheckRun(this, concurrency, observer, _target.Uri);
+        }
+
+        internal async Task<ObjectCheck> CheckAsync(string name, CancellationToken ct)
         {
             var row = new ObjectCheck { Name = name, Status = CheckStatus.Pass };
             if (string.IsNullOrEmpty(name))

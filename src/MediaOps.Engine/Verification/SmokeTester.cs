@@ -11,6 +11,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
+using MediaOps.Runs;
 using MediaOps.Targets;
 using MediaOps.Urls;
 
@@ -35,17 +36,12 @@ namespace MediaOps.Verification
         public static string NewProbeKey(MediaTarget target) =>
             $"{target.Prefix}{ProbeFolder}{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}.txt";
 
-        /// <summary>Runs every step; each row is reported as soon as it is known and also returned.</summary>
-        public async Task<IReadOnlyList<CheckResult>> RunAsync(MediaTarget target, AccessModel accessModel, string probeKey, bool keepObject,
-            IProgress<CheckResult> rows, CancellationToken ct)
+        /// <summary>Runs every step; each row goes to <paramref name="observer"/> as soon as it is known.</summary>
+        public async Task RunAsync(MediaTarget target, AccessModel accessModel, string probeKey, bool keepObject,
+            IRunObserver<CheckResult> observer, CancellationToken ct)
         {
-            var results = new List<CheckResult>();
-            void Report(string check, CheckStatus status, string expected, string actual, string message)
-            {
-                var row = new CheckResult($"s3://{target.BucketName}/{probeKey}", check, status, expected, actual, message);
-                results.Add(row);
-                rows?.Report(row);
-            }
+            void Report(string check, CheckStatus status, string expected, string actual, string message) =>
+                observer.Row(new CheckResult($"s3://{target.BucketName}/{probeKey}", check, status, expected, actual, message));
 
             var payload = Encoding.UTF8.GetBytes($"MediaOps smoke test {Guid.NewGuid():N} written {DateTime.UtcNow:o}\n");
             var s3 = _clients.CreateS3(target);
@@ -75,7 +71,7 @@ namespace MediaOps.Verification
                     Report("Upload", CheckStatus.Fail, $"PutObject under {target.Prefix}", "AccessDenied", mex.Message + " Django uploads will fail the same way.");
                     foreach (var step in new[] { "Head", "ReadBack", "SignedUrl", "UnsignedUrl", "Delete" })
                         Report(step, CheckStatus.Skipped, null, null, "Not run: the upload failed.");
-                    return results;
+                    return;
                 }
 
                 await HeadAsync(s3, target, probeKey, Report, ct).ConfigureAwait(false);
@@ -94,7 +90,7 @@ namespace MediaOps.Verification
                     await DeleteAsync(s3, target, probeKey, versionId, Report, ct).ConfigureAwait(false);
                     uploaded = false;
                 }
-                return results;
+                return;
             }
             finally
             {

@@ -22,7 +22,7 @@ namespace MediaOps.Commands
             var options = new SyncOptions { Path = ResolvedPath, Exclude = Exclude, Checksum = Checksum, IncludeEqual = IncludeEqual };
             try
             {
-                Await(ct => new MediaSync(Clients).CompareAsync(target, options, diff => Post(() => WriteObject(diff)), ct));
+                Await(ct => new MediaSync(Clients).CompareAsync(target, options, Observer<MediaDifference>(WriteObject), ct));
             }
             catch (MediaOpsException ex)
             {

@@ -35,28 +35,12 @@ namespace MediaOps.Commands
             WriteVerbose($"MediaOps: auditing '{inventory.Root}' with key prefix '{MediaTarget.NormalizePrefix(prefix)}'");
             try
             {
-                var files = WithProgress(inventory.Files(CancellationToken), inventory.Root);
-                if (Summary) WriteObject(inventory.Summarize(files));
-                else foreach (var file in files) WriteObject(file);
+                var summary = Await(ct => inventory.RunAsync(Observer<LocalMediaFile>(Summary ? (Action<LocalMediaFile>)null : WriteObject), ct));
+                if (Summary) WriteObject(summary);
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
                 ThrowMediaError(ex, Path);
-            }
-            finally
-            {
-                WriteProgress(new ProgressRecord(1, "Get-MediaInventory", "done") { RecordType = ProgressRecordType.Completed });
-            }
-        }
-
-        private System.Collections.Generic.IEnumerable<LocalMediaFile> WithProgress(System.Collections.Generic.IEnumerable<LocalMediaFile> files, string root)
-        {
-            long count = 0;
-            foreach (var file in files)
-            {
-                if (++count % 1000 == 0)
-                    WriteProgress(new ProgressRecord(1, "Get-MediaInventory " + root, $"{count:N0} files examined") { CurrentOperation = file.RelativePath });
-                yield return file;
             }
         }
     }

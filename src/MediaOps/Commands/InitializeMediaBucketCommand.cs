@@ -65,15 +65,12 @@ namespace MediaOps.Commands
 
                 if (approved.Count > 0)
                 {
-                    var result = Await(ct => engine.ApplyAsync(plan, approved, OnPipelineThread<BucketChange>(c => WriteVerbose("MediaOps: applying: " + c.Action)), ct));
-                    foreach (var failure in result.Failed) WriteMediaError(failure.Value, target.Uri);
-                    foreach (var skipped in result.NotApplied) WriteWarning($"Not applied because the bucket does not exist: {skipped.Action}.");
+                    var result = Await(ct => engine.ApplyAsync(plan, approved, Observer<BucketChange>(null), ct));
                     WriteVerbose($"MediaOps: {result.Applied.Count} change(s) applied, {result.Failed.Count} failed.");
                 }
 
                 var options = new BucketCheckOptions { AccessModel = AccessModel };
-                foreach (var row in Await(ct => new BucketInspector(Clients).InspectAsync(target, options, ct)))
-                    WriteObject(row);
+                Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(WriteObject), ct));
             }
             catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
             {

@@ -28,7 +28,7 @@ namespace MediaOps.Commands
             if (!ShouldProcess($"s3://{target.BucketName}/{probeKey}", action)) return;
             try
             {
-                Await(ct => new SmokeTester(Clients).RunAsync(target, AccessModel, probeKey, KeepObject, OnPipelineThread<CheckResult>(WriteObject), ct));
+                Await(ct => new SmokeTester(Clients).RunAsync(target, AccessModel, probeKey, KeepObject, Observer<CheckResult>(WriteObject), ct));
             }
             catch (MediaOpsException ex)
             {

@@ -39,7 +39,7 @@ namespace MediaOps.Commands
             };
             try
             {
-                WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, CreateObserver(PassThru), ct)));
+                WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, SyncObserver(PassThru), ct)));
             }
             catch (MediaOpsException ex)
             {

@@ -49,7 +49,7 @@ namespace MediaOps.Commands
             };
             try
             {
-                WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, CreateObserver(PassThru), ct)));
+                WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
             }
             catch (MediaOpsException ex)
             {
@@ -57,9 +57,9 @@ namespace MediaOps.Commands
             }
         }
 
-        protected override bool ConfirmDeletes(long count, long bytes, string target)
+        /// <summary>The one question before -Delete removes objects (the engine asks once, for the whole batch).</summary>
+        protected override bool Confirm(string target, string action)
         {
-            var action = $"Delete {count} object(s) ({bytes:N0} bytes) under {target} whose local file is gone";
             if (!ShouldProcess(target, action)) return false;
             if (Force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
             // Deleting is High impact while the cmdlet as a whole is Medium: ask once for the batch,

@@ -29,7 +29,7 @@ namespace MediaOps.Commands
                 || ShouldProcess(target.Uri, "Send a deliberately malformed bucket policy to test s3:PutBucketPolicy (S3 rejects it; the policy is not changed)");
             try
             {
-                Await(ct => new AccessProber(Clients).ProbeAsync(target, options, ct, OnPipelineThread<CheckResult>(WriteObject)));
+                Await(ct => new AccessProber(Clients).ProbeAsync(target, options, Observer<CheckResult>(WriteObject), ct));
             }
             catch (MediaOpsException ex)
             {

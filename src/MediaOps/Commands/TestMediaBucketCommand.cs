@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using MediaOps.Buckets;
 using MediaOps.Infrastructure;
@@ -37,9 +36,11 @@ namespace MediaOps.Commands
             var options = new BucketCheckOptions { AccessModel = AccessModel, ExpectedRegion = ExpectedRegion, StaticPrefix = StaticPrefix };
             try
             {
-                var rows = Await(ct => new BucketInspector(Clients).InspectAsync(target, options, ct));
-                if (rows.Any(r => !r.IsSuccess)) _allPassed = false;
-                if (!Quiet) foreach (var row in rows) WriteObject(row);
+                Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(row =>
+                {
+                    if (!row.IsSuccess) _allPassed = false;
+                    if (!Quiet) WriteObject(row);
+                }), ct));
             }
             catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
             {

@@ -14,8 +14,7 @@ namespace MediaOps.Commands
             var target = ResolveTarget(requireBucket: false);
             try
             {
-                var rows = Await(ct => new CredentialInspector(Clients).InspectAsync(target, ct));
-                foreach (var row in rows) WriteObject(row);
+                Await(ct => new CredentialInspector(Clients).InspectAsync(target, Observer<CheckResult>(WriteObject), ct));
             }
             catch (MediaOpsException ex)
             {

@@ -2,8 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using MediaOps.Infrastructure;
-using MediaOps.Sync;
-using MediaOps.Targets;
 using MediaOps.Verification;
 
 namespace MediaOps.Commands
@@ -43,10 +41,8 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        private OrderedWorkQueue<string, ObjectCheck> _queue;
         private ObjectChecker _checker;
-        private MediaTarget _target;
-        private long _written;
+        private ObjectCheckRun _run;
         private bool _allPassed = true;
 
         protected override void BeginProcessing()
@@ -62,57 +58,37 @@ namespace MediaOps.Commands
                     ThrowMediaError(new MediaOpsException("PathNotFound", FailureKind.NotFound,
                         $"-Path '{Path}' is not a folder. Pass the Django MEDIA_ROOT."), Path);
             }
-            _target = ResolveTarget();
-            _checker = new ObjectChecker(Clients, _target, root, Checksum);
+            var target = ResolveTarget();
+            _checker = new ObjectChecker(Clients, target, root, Checksum);
             try
             {
-                if (!Await(ct => _checker.PreflightAsync(ct)))
-                    WriteVerbose($"MediaOps: these credentials may not list {_target.Uri}; S3 will answer 403 (not 404) for names that are missing.");
+                var observer = Observer<ObjectCheck>(Write);
+                _run = Await(ct => _checker.StartAsync(Concurrency, observer, ct));
             }
             catch (MediaOpsException ex)
             {
-                ThrowMediaError(ex, _target.Uri);
+                ThrowMediaError(ex, target.Uri);
             }
-            _queue = new OrderedWorkQueue<string, ObjectCheck>(_checker.CheckAsync, Concurrency, CancellationToken);
         }
 
         protected override void ProcessRecord()
         {
+            // Each name waits only for a free slot; rows that are next in input order are written meanwhile.
             foreach (var name in Name ?? new string[0])
-            {
-                _queue.Add(name);
-                WriteReady();
-                while (_queue.IsFull)
-                {
-                    Await(ct => _queue.WaitForOldestAsync(ct));
-                    WriteReady();
-                }
-            }
+                Await(ct => _run.AddAsync(name, ct));
         }
 
         protected override void EndProcessing()
         {
-            while (_queue.Pending > 0)
-            {
-                Await(ct => _queue.WaitForOldestAsync(ct));
-                WriteReady();
-            }
-            _queue.Dispose();
+            Await(ct => _run.CompleteAsync(ct));
             _checker.Dispose();
             if (Quiet) WriteObject(_allPassed);
-            WriteProgress(new ProgressRecord(1, "Test-MediaObject", "Done") { RecordType = ProgressRecordType.Completed });
         }
 
-        private void WriteReady()
+        private void Write(ObjectCheck row)
         {
-            foreach (var row in _queue.TakeReady())
-            {
-                _written++;
-                if (row.Status == CheckStatus.Fail || row.Status == CheckStatus.Error) _allPassed = false;
-                if (!Quiet) WriteObject(row);
-                if (_written % 200 == 0)
-                    WriteProgress(new ProgressRecord(1, "Test-MediaObject", $"{_written} names checked in {_target.Uri}"));
-            }
+            if (row.Status == CheckStatus.Fail || row.Status == CheckStatus.Error) _allPassed = false;
+            if (!Quiet) WriteObject(row);
         }
     }
 }

@@ -3,18 +3,24 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using MediaOps.Runs;
 
 namespace MediaOps.Infrastructure
 {
     /// <summary>
     /// Base of every MediaOps cmdlet: owns the cancellation that Ctrl+C triggers, the one bridge from
-    /// async engine calls to the pipeline thread, and the mapping of engine failures to ErrorRecords.
-    /// Workers never touch the host: they <see cref="Post"/> actions that this thread runs.
+    /// async engine calls to the pipeline thread, the one observer the engine reports through, and the
+    /// mapping of engine failures to ErrorRecords. Workers never touch the host: they <see cref="Post"/>
+    /// actions that the pipeline thread runs.
     /// </summary>
     public abstract class MediaCmdlet : PSCmdlet, IDisposable
     {
+        /// <summary>Host calls a worker may post ahead of the pipeline: a slow consumer slows the engine down instead of filling memory.</summary>
+        private const int HostQueueCapacity = 1024;
+
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private BlockingCollection<Action> _hostQueue;
+        private int _pipelineThreadId = -1;
 
         /// <summary>Cancelled by Ctrl+C (StopProcessing) or when a downstream command stops the pipeline.</summary>
         protected CancellationToken CancellationToken => _stop.Token;
@@ -27,9 +33,10 @@ namespace MediaOps.Infrastructure
         /// </summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> operation)
         {
-            var queue = new BlockingCollection<Action>();
+            var queue = new BlockingCollection<Action>(HostQueueCapacity);
             var previous = _hostQueue;
             _hostQueue = queue;
+            _pipelineThreadId = Thread.CurrentThread.ManagedThreadId;
             try
             {
                 var token = _stop.Token;
@@ -43,7 +50,8 @@ namespace MediaOps.Infrastructure
                 catch (Exception)
                 {
                     // The host refused (pipeline stopped, -ErrorAction Stop...): let the engine clean up
-                    // (abort multipart uploads, delete temp files) before the exception leaves.
+                    // (abort multipart uploads, delete temp files) before the exception leaves. Cancelling
+                    // also releases a worker blocked on the full queue.
                     _stop.Cancel();
                     try { task.Wait(); } catch (Exception) { /* the host's exception is the one that matters */ }
                     throw;
@@ -66,31 +74,96 @@ namespace MediaOps.Infrastructure
         protected void Await(Func<CancellationToken, Task> operation) =>
             Await<bool>(async ct => { await operation(ct).ConfigureAwait(false); return true; });
 
-        /// <summary>Queue a host call from any thread; it runs on the pipeline thread inside <see cref="Await{T}"/>.</summary>
-        protected void Post(Action hostCall)
+        /// <summary>
+        /// Queue a host call from any thread; it runs on the pipeline thread inside <see cref="Await{T}"/> (at once when
+        /// already there). Waits while the queue is full. False when it was dropped because the call is stopping or over.
+        /// </summary>
+        protected bool Post(Action hostCall)
         {
+            if (Thread.CurrentThread.ManagedThreadId == _pipelineThreadId)
+            {
+                hostCall();
+                return true;
+            }
             var queue = _hostQueue;
-            if (queue == null)
-                throw new InvalidOperationException("Post is only valid while Await is running.");
+            if (queue == null) return false; // e.g. a last progress tick after the operation ended
             try
             {
-                if (!queue.IsAddingCompleted) queue.Add(hostCall);
+                return queue.TryAdd(hostCall, Timeout.Infinite, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false; // stopping: nothing is left to report to
             }
             catch (InvalidOperationException)
             {
-                // The operation already finished; nothing is left to report to.
+                return false; // the operation already finished
             }
         }
 
-        /// <summary>An IProgress whose reports run on the pipeline thread.</summary>
-        protected IProgress<T> OnPipelineThread<T>(Action<T> handler) => new PostingProgress<T>(this, handler);
+        /// <summary>
+        /// The observer every engine operation reports through: rows go to <paramref name="onRow"/> (null: dropped),
+        /// progress to Write-Progress, errors to WriteError, warnings and verbose text to their streams, and
+        /// confirmations to <see cref="Confirm"/>, each on the pipeline thread.
+        /// </summary>
+        protected IRunObserver<TRow> Observer<TRow>(Action<TRow> onRow, int progressId = 1) => new PipelineObserver<TRow>(this, onRow, progressId);
 
-        private sealed class PostingProgress<T> : IProgress<T>
+        /// <summary>Answers the engine's <see cref="IRunObserver{TRow}.ConfirmAsync"/> on the pipeline thread; the default refuses.</summary>
+        protected virtual bool Confirm(string target, string action) => false;
+
+        /// <summary>The engine's progress snapshot as a Write-Progress record.</summary>
+        protected static ProgressRecord ToProgressRecord(RunProgress p, int activityId)
         {
-            private readonly MediaCmdlet _owner;
-            private readonly Action<T> _handler;
-            public PostingProgress(MediaCmdlet owner, Action<T> handler) { _owner = owner; _handler = handler; }
-            public void Report(T value) => _owner.Post(() => _handler(value));
+            var record = new ProgressRecord(activityId, p.Activity, string.IsNullOrEmpty(p.Status) ? "..." : p.Status)
+            {
+                PercentComplete = p.PercentComplete,
+                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            if (!string.IsNullOrEmpty(p.CurrentItem)) record.CurrentOperation = p.CurrentItem;
+            if (p.Remaining.HasValue) record.SecondsRemaining = (int)Math.Min(int.MaxValue, p.Remaining.Value.TotalSeconds);
+            return record;
+        }
+
+        private sealed class PipelineObserver<TRow> : IRunObserver<TRow>
+        {
+            private readonly MediaCmdlet _cmdlet;
+            private readonly Action<TRow> _onRow;
+            private readonly int _progressId;
+
+            public PipelineObserver(MediaCmdlet cmdlet, Action<TRow> onRow, int progressId)
+            {
+                _cmdlet = cmdlet;
+                _onRow = onRow;
+                _progressId = progressId;
+            }
+
+            public void Row(TRow row)
+            {
+                if (_onRow != null) _cmdlet.Post(() => _onRow(row));
+            }
+
+            public void Progress(RunProgress progress) => _cmdlet.Post(() => _cmdlet.WriteProgress(ToProgressRecord(progress, _progressId)));
+
+            public void Error(Exception error, string target) => _cmdlet.Post(() => _cmdlet.WriteMediaError(error, target));
+
+            public void Warning(string message) => _cmdlet.Post(() => _cmdlet.WriteWarning(message));
+
+            public void Verbose(string message) => _cmdlet.Post(() => _cmdlet.WriteVerbose("MediaOps: " + message));
+
+            public Task<bool> ConfirmAsync(string target, string action)
+            {
+                var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // A stopping pipeline never runs the question: the engine must not wait for it.
+                var stopping = _cmdlet.CancellationToken.Register(() => answer.TrySetCanceled());
+                var posted = _cmdlet.Post(() =>
+                {
+                    try { answer.TrySetResult(_cmdlet.Confirm(target, action)); }
+                    catch (Exception ex) { answer.TrySetException(ex); throw; }
+                });
+                if (!posted) answer.TrySetCanceled();
+                answer.Task.ContinueWith(_ => stopping.Dispose(), TaskScheduler.Default);
+                return answer.Task;
+            }
         }
 
         /// <summary>Non-terminating error for one item; the rest of the work goes on.</summary>

@@ -23,13 +23,13 @@ namespace MediaOps.Engine.Tests.Buckets
         private static async Task<BucketPlan> ApplyAllAsync(MediaTarget t, BucketBaseline b)
         {
             var plan = await Engine.PlanAsync(t, b, CancellationToken.None);
-            var result = await Engine.ApplyAsync(plan, plan.Changes, null, CancellationToken.None);
+            var result = await Engine.ApplyAsync(plan, plan.Changes, new RecordingObserver<BucketChange>(), CancellationToken.None);
             Assert.Empty(result.Failed);
             return plan;
         }
 
         private static Task<IReadOnlyList<CheckResult>> Inspect(MediaTarget t, AccessModel model = AccessModel.Private) =>
-            new BucketInspector().InspectAsync(t, new BucketCheckOptions { AccessModel = model }, CancellationToken.None);
+            Recorded.Rows<CheckResult>(rows => new BucketInspector().InspectAsync(t, new BucketCheckOptions { AccessModel = model }, rows, CancellationToken.None));
 
         [Fact]
         public async Task Creates_a_missing_bucket_in_its_region_and_reaches_the_baseline_then_has_nothing_left_to_do()
@@ -55,7 +55,7 @@ namespace MediaOps.Engine.Tests.Buckets
             var bucket = MotoServer.NewBucketName("none");
             var target = _moto.Target(bucket);
             var plan = await Engine.PlanAsync(target, new BucketBaseline(), CancellationToken.None);
-            var result = await Engine.ApplyAsync(plan, new BucketChange[0], null, CancellationToken.None);
+            var result = await Engine.ApplyAsync(plan, new BucketChange[0], new RecordingObserver<BucketChange>(), CancellationToken.None);
             Assert.Empty(result.Applied);
             Assert.Equal(CheckStatus.Fail, (await Inspect(target)).Single(r => r.Check == "BucketExists").Status);
         }
@@ -67,12 +67,15 @@ namespace MediaOps.Engine.Tests.Buckets
             var target = _moto.Target(bucket);
             var plan = await Engine.PlanAsync(target, new BucketBaseline(), CancellationToken.None);
             var withoutCreate = plan.Changes.Where(c => c.Kind != BucketChangeKind.CreateBucket).ToList();
-            var declined = await Engine.ApplyAsync(plan, withoutCreate, null, CancellationToken.None);
+            var observer = new RecordingObserver<BucketChange>();
+            var declined = await Engine.ApplyAsync(plan, withoutCreate, observer, CancellationToken.None);
             Assert.Empty(declined.Applied);
             Assert.Equal(withoutCreate.Count, declined.NotApplied.Count);
+            Assert.Equal(withoutCreate.Count, observer.Warnings.Count); // each one said, as the cmdlet writes it
+            Assert.Empty(observer.Rows);
 
             var create = plan.Changes.Where(c => c.Kind == BucketChangeKind.CreateBucket || c.Kind == BucketChangeKind.EnableVersioning).ToList();
-            await Engine.ApplyAsync(plan, create, null, CancellationToken.None);
+            await Engine.ApplyAsync(plan, create, new RecordingObserver<BucketChange>(), CancellationToken.None);
             var rows = await Inspect(target);
             Assert.Equal(CheckStatus.Pass, rows.Single(r => r.Check == "Versioning").Status);
             Assert.Equal(CheckStatus.Fail, rows.Single(r => r.Check == "DefaultEncryption").Status);

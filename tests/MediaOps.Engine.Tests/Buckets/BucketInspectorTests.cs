@@ -33,7 +33,7 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         private static Task<IReadOnlyList<CheckResult>> Inspect(MediaTarget t, BucketCheckOptions o = null) =>
-            new BucketInspector().InspectAsync(t, o ?? new BucketCheckOptions(), CancellationToken.None);
+            Recorded.Rows<CheckResult>(rows => new BucketInspector().InspectAsync(t, o ?? new BucketCheckOptions(), rows, CancellationToken.None));
 
         [Fact]
         public async Task A_raw_moto_bucket_fails_the_baseline_and_says_why_moto_differs_from_aws()

@@ -44,17 +44,18 @@ namespace MediaOps.Engine.Tests
         }
 
         [Fact]
-        public void Inventory_summary_counts_kinds_per_file()
+        public async System.Threading.Tasks.Task Inventory_summary_counts_kinds_per_file()
         {
             using var tree = new TempTree();
             tree.Write("ok.jpg", "x");
             tree.Write("cafe\u0301 CON.tmp", "xx");
             tree.Write("admin/a.css", "xyz");
             var inv = new MediaInventory(tree.Root, "media");
-            var files = inv.Files().ToList();
+            var observer = new RecordingObserver<LocalMediaFile>();
+            var summary = await inv.RunAsync(observer, System.Threading.CancellationToken.None);
+            var files = observer.Rows;
             Assert.Equal(3, files.Count);
             Assert.Equal("media/ok.jpg", files.Single(f => f.RelativePath == "ok.jpg").Key);
-            var summary = inv.Summarize(files);
             Assert.Equal(3, summary.Files);
             Assert.Equal(6, summary.Bytes);
             Assert.Equal("admin/a.css", summary.LargestFile);

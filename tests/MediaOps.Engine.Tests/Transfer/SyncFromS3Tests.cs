@@ -29,15 +29,15 @@ namespace MediaOps.Engine.Tests
         {
             using var source = new TempTree(TempTree.AwkwardFiles());
             using var bucket = new S3TestBucket(_moto);
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             using var restore = new TempTree();
             var target = Path.Combine(restore.Root, "not-yet-there");
 
-            var plan = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, WhatIf = true }, new RecordingObserver(), CancellationToken.None);
+            var plan = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, WhatIf = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(TempTree.AwkwardFiles().Count, plan.Planned);
             Assert.False(Directory.Exists(target)); // -WhatIf writes nothing, not even the folder
 
-            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver(), CancellationToken.None);
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(TempTree.AwkwardFiles().Count, result.Transferred);
             Assert.Equal(FilesUnder(source.Root), FilesUnder(target));
             var objects = (await bucket.ListAsync()).ToDictionary(o => o.Key);
@@ -47,12 +47,12 @@ namespace MediaOps.Engine.Tests
                 Assert.Equal(ContentComparer.Seconds(objects["media/" + rel].LastModified.Value.ToUniversalTime()),
                     ContentComparer.Seconds(File.GetLastWriteTimeUtc(Path.Combine(target, rel))));
             }
-            var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver(), CancellationToken.None);
+            var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(0, again.Transferred);
             Assert.Equal(TempTree.AwkwardFiles().Count, again.Skipped);
 
             // The source folder after the upload: objects are newer but identical, so nothing is downloaded.
-            var back = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            var back = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(0, back.Transferred);
         }
 
@@ -80,19 +80,19 @@ namespace MediaOps.Engine.Tests
             Assert.EndsWith("-3\"", (await bucket.S3.GetObjectMetadataAsync(bucket.Name, key)).ETag);
 
             using var restore = new TempTree();
-            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root }, new RecordingObserver(), CancellationToken.None);
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(1, result.Transferred);
             Assert.Equal(0, result.Failed);
             var local = Path.Combine(restore.Root, "v", "odd.bin");
             Assert.Equal(data, File.ReadAllBytes(local));
 
             var diffs = new System.Collections.Generic.List<MediaDifference>();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true, IncludeEqual = true }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true, IncludeEqual = true }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
             data[partSize + 5] ^= 0x01;
             File.WriteAllBytes(local, data);
             diffs.Clear();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = restore.Root, Checksum = true }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Contains("multipart ETag", Assert.Single(diffs).Reason);
         }
 
@@ -107,13 +107,13 @@ namespace MediaOps.Engine.Tests
             using var outer = new TempTree();
             var target = Path.Combine(outer.Root, "restore");
 
-            var observer = new RecordingObserver();
+            var observer = new RecordingObserver<SyncItem>();
             var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, observer, CancellationToken.None);
             Assert.Equal(1, result.Transferred);
             Assert.Equal(hostile.Length, result.Failed);
             Assert.Equal(hostile.Length, observer.Errors.Count);
             Assert.All(observer.Errors, e => Assert.Equal("MediaOps.UnsafeKey", ((MediaOpsException)e.Error).ErrorId));
-            Assert.Equal(hostile.OrderBy(k => k, KeyOrder.Instance), observer.Items.Where(i => i.Status == SyncItemStatus.Failed).Select(i => i.Key));
+            Assert.Equal(hostile.OrderBy(k => k, KeyOrder.Instance), observer.Rows.Where(i => i.Status == SyncItemStatus.Failed).Select(i => i.Key));
             Assert.Equal(new[] { "restore/ok.txt" }, FilesUnder(outer.Root));
             Assert.False(File.Exists("/tmp/abs.txt") && File.ReadAllText("/tmp/abs.txt") == "evil");
         }
@@ -125,16 +125,16 @@ namespace MediaOps.Engine.Tests
             source.Write("old.txt", "before cutover");
             source.Write("avatar.png", "AAAA");
             using var bucket = new S3TestBucket(_moto);
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             await Task.Delay(1100);
             var cutover = DateTime.UtcNow;
             await Task.Delay(1100);
             await bucket.PutAsync("media/new.txt", "after cutover");
             await bucket.PutAsync("media/avatar.png", "BBBB"); // same size, replaced by the app after cutover
 
-            var observer = new RecordingObserver();
+            var observer = new RecordingObserver<SyncItem>();
             var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = source.Root, SinceUtc = cutover }, observer, CancellationToken.None);
-            Assert.Equal(new[] { "media/avatar.png", "media/new.txt" }, observer.Items.Select(i => i.Key));
+            Assert.Equal(new[] { "media/avatar.png", "media/new.txt" }, observer.Rows.Select(i => i.Key));
             Assert.Equal(2, result.Transferred);
             Assert.Equal("BBBB", File.ReadAllText(Path.Combine(source.Root, "avatar.png")));
             Assert.Equal("before cutover", File.ReadAllText(Path.Combine(source.Root, "old.txt")));
@@ -147,9 +147,9 @@ namespace MediaOps.Engine.Tests
             tree.Write("photo.jpg", "x");
             tree.Write("sub/" + LocalWalker.TempFilePrefix + Guid.NewGuid().ToString("N") + LocalWalker.TempFileSuffix, "partial");
             using var bucket = new S3TestBucket(_moto);
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(new[] { "media/photo.jpg" }, await bucket.KeysAsync());
-            await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(new[] { "photo.jpg" }, FilesUnder(tree.Root));
         }
 
@@ -161,10 +161,10 @@ namespace MediaOps.Engine.Tests
             new Random(9).NextBytes(data);
             source.Write("big.bin", data);
             using var bucket = new S3TestBucket(_moto);
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             using var restore = new TempTree();
             using var cts = new CancellationTokenSource();
-            var observer = new RecordingObserver { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
+            var observer = new RecordingObserver<SyncItem> { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root, Transfer = new TransferSettings { ProgressInterval = TimeSpan.FromMilliseconds(10) } }, observer, cts.Token));
             Assert.Empty(FilesUnder(restore.Root));

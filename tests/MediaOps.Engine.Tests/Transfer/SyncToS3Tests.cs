@@ -27,12 +27,12 @@ namespace MediaOps.Engine.Tests
         {
             using var tree = new TempTree(TempTree.AwkwardFiles());
             using var bucket = new S3TestBucket(_moto);
-            var observer = new RecordingObserver();
+            var observer = new RecordingObserver<SyncItem>();
             var first = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, observer, CancellationToken.None);
 
             var expected = TempTree.AwkwardFiles().Keys.Select(k => "media/" + k).OrderBy(k => k, KeyOrder.Instance).ToList();
             Assert.Equal(expected, await bucket.KeysAsync());
-            Assert.Equal(expected, observer.Items.Select(i => i.Key)); // reported in key order
+            Assert.Equal(expected, observer.Rows.Select(i => i.Key)); // reported in key order
             Assert.Equal(expected.Count, first.Transferred);
             Assert.Equal(0, first.Failed);
             Assert.Empty(observer.Errors);
@@ -48,7 +48,7 @@ namespace MediaOps.Engine.Tests
             var acl = await bucket.S3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket.Name, Key = "media/a-b" });
             Assert.Single(acl.Grants); // owner only: no ACL was ever set
 
-            var again = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            var again = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(0, again.Transferred);
             Assert.Equal(0, again.Planned);
             Assert.Equal(expected.Count, again.Skipped);
@@ -59,25 +59,25 @@ namespace MediaOps.Engine.Tests
         {
             using var tree = new TempTree(TempTree.AwkwardFiles());
             using var bucket = new S3TestBucket(_moto);
-            var plan = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, WhatIf = true }, new RecordingObserver(), CancellationToken.None);
+            var plan = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, WhatIf = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.True(plan.WhatIf);
             Assert.Equal(TempTree.AwkwardFiles().Count, plan.Planned);
             Assert.Equal(0, plan.Transferred);
             Assert.Empty(await bucket.KeysAsync());
 
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             tree.Write("a/b", "slash, changed and longer");
             var touched = Path.Combine(tree.Root, "a-b");
             File.SetLastWriteTimeUtc(touched, DateTime.UtcNow.AddMinutes(5)); // same size, newer
-            var observer = new RecordingObserver();
+            var observer = new RecordingObserver<SyncItem>();
             var result = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, observer, CancellationToken.None);
-            Assert.Equal(new[] { "media/a-b", "media/a/b" }, observer.Items.Select(i => i.Key));
+            Assert.Equal(new[] { "media/a-b", "media/a/b" }, observer.Rows.Select(i => i.Key));
             Assert.Equal(2, result.Transferred);
             Assert.Equal(TempTree.Bytes("slash, changed and longer"), await bucket.GetAsync("media/a/b"));
 
             // -Checksum looks at content: the touched file has the same bytes, so nothing goes.
             File.SetLastWriteTimeUtc(touched, DateTime.UtcNow.AddMinutes(10));
-            var byContent = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true }, new RecordingObserver(), CancellationToken.None);
+            var byContent = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(0, byContent.Transferred);
         }
 
@@ -89,28 +89,28 @@ namespace MediaOps.Engine.Tests
             await bucket.PutAsync("mediax/keep.txt", "sibling prefix");
             await bucket.PutAsync("other/keep.txt", "outside");
             await bucket.PutAsync("media/folder/", ""); // directory marker: never a file, never deleted
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver(), CancellationToken.None);
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             File.Delete(Path.Combine(tree.Root, "a-b"));
             File.Delete(Path.Combine(tree.Root, "empty.bin"));
 
-            var dry = new RecordingObserver();
+            var dry = new RecordingObserver<SyncItem>();
             var plan = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Delete = true, WhatIf = true }, dry, CancellationToken.None);
             Assert.Equal(2, plan.Planned);
-            Assert.Equal(new[] { "media/a-b", "media/empty.bin" }, dry.Items.Where(i => i.Action == SyncAction.Delete).Select(i => i.Key));
-            Assert.Equal(0, dry.DeleteQuestions);
+            Assert.Equal(new[] { "media/a-b", "media/empty.bin" }, dry.Rows.Where(i => i.Action == SyncAction.Delete).Select(i => i.Key));
+            Assert.Equal(0, dry.Confirmations);
 
-            var capped = new RecordingObserver();
+            var capped = new RecordingObserver<SyncItem>();
             var refused = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Delete = true, MaxDelete = 1 }, capped, CancellationToken.None);
             Assert.Equal(0, refused.Deleted);
             var error = Assert.IsType<MediaOpsException>(Assert.Single(capped.Errors).Error);
             Assert.Equal("MediaOps.MaxDeleteExceeded", error.ErrorId);
             Assert.Contains("media/a-b", await bucket.KeysAsync());
 
-            var declined = new RecordingObserver { AllowDelete = false };
+            var declined = new RecordingObserver<SyncItem> { AllowDelete = false };
             Assert.Equal(0, (await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Delete = true }, declined, CancellationToken.None)).Deleted);
-            Assert.Equal(1, declined.DeleteQuestions);
+            Assert.Equal(1, declined.Confirmations);
 
-            var done = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Delete = true }, new RecordingObserver(), CancellationToken.None);
+            var done = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Delete = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(2, done.Deleted);
             var keys = await bucket.KeysAsync();
             Assert.DoesNotContain("media/a-b", keys);
@@ -129,7 +129,7 @@ namespace MediaOps.Engine.Tests
             tree.Write("video/clip.mp4", data);
             using var bucket = new S3TestBucket(_moto);
             var settings = new TransferSettings { MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB };
-            var result = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver(), CancellationToken.None);
+            var result = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(1, result.Transferred);
             var head = await bucket.S3.GetObjectMetadataAsync(bucket.Name, "media/video/clip.mp4");
             Assert.Equal("video/mp4", head.Headers.ContentType);
@@ -142,7 +142,7 @@ namespace MediaOps.Engine.Tests
             Assert.Empty(await bucket.MultipartUploadsAsync());
 
             var diffs = new System.Collections.Generic.List<MediaDifference>();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true, IncludeEqual = true, Transfer = settings }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true, IncludeEqual = true, Transfer = settings }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
 
             // One byte of the second part changes, size and (older) mtime do not: only -Checksum sees it,
@@ -151,10 +151,10 @@ namespace MediaOps.Engine.Tests
             File.WriteAllBytes(local, data);
             File.SetLastWriteTimeUtc(local, DateTime.UtcNow.AddDays(-1));
             diffs.Clear();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, IncludeEqual = true }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, IncludeEqual = true }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Equal(DifferenceState.Same, Assert.Single(diffs).State);
             diffs.Clear();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root, Checksum = true }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Contains("multipart ETag", Assert.Single(diffs).Reason);
         }
 
@@ -210,13 +210,13 @@ namespace MediaOps.Engine.Tests
 
             var settings = new TransferSettings { Concurrency = 1, MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB, ProgressInterval = TimeSpan.FromMilliseconds(10) };
             using var cts = new CancellationTokenSource();
-            var observer = new RecordingObserver { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
+            var observer = new RecordingObserver<SyncItem> { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, observer, cts.Token));
             Assert.Empty(await bucket.MultipartUploadsAsync()); // ours aborted on cancel, the leftover before we started
             Assert.Empty(await bucket.KeysAsync());
 
-            var rerun = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver(), CancellationToken.None);
+            var rerun = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(1, rerun.Transferred);
             Assert.Equal(data, await bucket.GetAsync("media/big.bin"));
             Assert.Empty(await bucket.MultipartUploadsAsync());
@@ -230,14 +230,14 @@ namespace MediaOps.Engine.Tests
             tree.Write("d3-x", "sorts before the d3/ folder");
             tree.Write("d30", "sorts after the d3/ folder");
             using var bucket = new S3TestBucket(_moto);
-            var first = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Concurrency = 32 }, new RecordingObserver(), CancellationToken.None);
+            var first = await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Concurrency = 32 }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(2302, first.Transferred);
             var diffs = new System.Collections.Generic.List<MediaDifference>();
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Empty(diffs);
             File.Delete(Path.Combine(tree.Root, "d3", "f-02299.txt"));
             tree.Write("d0/new.txt", "new");
-            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root }, diffs.Add, CancellationToken.None);
+            await Engine.CompareAsync(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<MediaDifference>(diffs.Add), CancellationToken.None);
             Assert.Equal(new[] { ("media/d0/new.txt", DifferenceState.OnlyLocal), ("media/d3/f-02299.txt", DifferenceState.OnlyRemote) },
                 diffs.Select(d => (d.Key, d.State)));
         }
@@ -254,7 +254,7 @@ namespace MediaOps.Engine.Tests
                 BucketName = bucket.Name, Prefix = "media", EndpointUrl = flaky.Endpoint, Region = "us-east-1",
                 AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
             }, _ => null);
-            var result = await Engine.SyncToS3Async(target, new SyncOptions { Path = tree.Root, Concurrency = 1 }, new RecordingObserver(), CancellationToken.None);
+            var result = await Engine.SyncToS3Async(target, new SyncOptions { Path = tree.Root, Concurrency = 1 }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(5, result.Transferred);
             Assert.Equal(0, result.Failed);
             Assert.Equal(3, flaky.Failed);
