@@ -50,13 +50,13 @@ namespace MediaOps.Engine.Tests
         public AccessProberTests(AccessLab lab) => _lab = lab;
 
         private Task<IReadOnlyList<CheckResult>> Probe(string bucket, MotoIamUser user, AccessProbeOptions options = null, CancellationToken ct = default, Action<CheckResult> onRow = null) =>
-            Recorded.Rows<CheckResult>(rows => new AccessProber(AwsClientFactory.Default).ProbeAsync(_lab.Moto.Target(bucket, "media", user), options ?? new AccessProbeOptions(), rows, ct), onRow);
+            Recorded.Rows<CheckResult>(rows => new AccessProber(new AwsClientFactory()).ProbeAsync(_lab.Moto.Target(bucket, "media", user), options ?? new AccessProbeOptions(), rows, ct), onRow);
 
         private static Dictionary<string, CheckStatus> ByCheck(IEnumerable<CheckResult> rows) => rows.ToDictionary(r => r.Check, r => r.Status);
 
         private async Task<string[]> ProbeKeysLeft(string bucket)
         {
-            using var s3 = AwsClientFactory.Default.CreateS3(_lab.Moto.Target(bucket, "media", _lab.S3Admin));
+            using var s3 = new AwsClientFactory().CreateS3(_lab.Moto.Target(bucket, "media", _lab.S3Admin));
             var all = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
             return (all.S3Objects ?? new List<S3Object>()).Select(o => o.Key).Where(k => k.Contains("mediaops-access-probe")).ToArray();
         }
@@ -84,7 +84,7 @@ namespace MediaOps.Engine.Tests
             Assert.StartsWith("Over-privileged", rows.First(r => r.Check == "PutBucketPolicy").Message);
             Assert.Equal(CheckStatus.Pass, status["PutInPrefix"]);
             Assert.Empty(await ProbeKeysLeft(_lab.Bucket));
-            using var s3 = AwsClientFactory.Default.CreateS3(_lab.Moto.Target(_lab.Bucket, "media", _lab.S3Admin));
+            using var s3 = new AwsClientFactory().CreateS3(_lab.Moto.Target(_lab.Bucket, "media", _lab.S3Admin));
             Assert.Equal(AccessLab.BucketPolicy, (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _lab.Bucket })).Policy);
         }
 

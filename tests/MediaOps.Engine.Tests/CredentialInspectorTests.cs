@@ -29,7 +29,7 @@ namespace MediaOps.Engine.Tests
         [Fact]
         public async System.Threading.Tasks.Task Inspects_explicit_keys_against_moto_sts()
         {
-            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(AwsClientFactory.Default)
+            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(new AwsClientFactory())
                 .InspectAsync(_moto.Target(null), o, CancellationToken.None));
             Assert.Equal(new[] { "CredentialSource", "Identity", "NotRoot", "CredentialType" }, rows.Select(r => r.Check));
             Assert.Contains("-Credential", rows[0].Actual);
@@ -52,7 +52,7 @@ namespace MediaOps.Engine.Tests
             {
                 EndpointUrl = proxy.Endpoint, Region = "us-east-1", AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "s",
             }, _ => null, requireBucket: false);
-            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(AwsClientFactory.Default).InspectAsync(target, o, CancellationToken.None));
+            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(new AwsClientFactory()).InspectAsync(target, o, CancellationToken.None));
             var notRoot = rows.Single(r => r.Check == "NotRoot");
             Assert.Equal(CheckStatus.Fail, notRoot.Status);
             Assert.Equal("arn:aws:iam::123456789012:root", notRoot.Actual);
@@ -63,7 +63,7 @@ namespace MediaOps.Engine.Tests
         [Fact]
         public async System.Threading.Tasks.Task Assumed_role_credentials_pass_CredentialType()
         {
-            using var sts = AwsClientFactory.Default.CreateSts(_moto.Target(null));
+            using var sts = new AwsClientFactory().CreateSts(_moto.Target(null));
             var assumed = await sts.AssumeRoleAsync(new Amazon.SecurityToken.Model.AssumeRoleRequest
             {
                 RoleArn = "arn:aws:iam::123456789012:role/mediaops-app", RoleSessionName = "xunit",
@@ -73,7 +73,7 @@ namespace MediaOps.Engine.Tests
                 EndpointUrl = _moto.Endpoint, Region = "us-east-1",
                 AccessKeyId = assumed.Credentials.AccessKeyId, SecretAccessKey = assumed.Credentials.SecretAccessKey, SessionToken = assumed.Credentials.SessionToken,
             }, _ => null, requireBucket: false);
-            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(AwsClientFactory.Default).InspectAsync(target, o, CancellationToken.None));
+            var rows = await Recorded.Rows<CheckResult>(o => new CredentialInspector(new AwsClientFactory()).InspectAsync(target, o, CancellationToken.None));
             Assert.StartsWith("arn:aws:sts::123456789012:assumed-role/mediaops-app/xunit", rows.Single(r => r.Check == "Identity").Actual);
             Assert.Equal(CheckStatus.Pass, rows.Single(r => r.Check == "CredentialType").Status);
             Assert.Contains("session token", rows.Single(r => r.Check == "CredentialSource").Actual);

@@ -34,7 +34,7 @@ namespace MediaOps.Engine.Tests
         public async Task Runbook_user_works_under_the_prefix_with_the_dotnet_sdk_and_nowhere_else()
         {
             var target = _moto.Target(_bucket, "media", _app);
-            using var s3 = AwsClientFactory.Default.CreateS3(target);
+            using var s3 = new AwsClientFactory().CreateS3(target);
             const string key = "media/sdk dir/ü+1.txt";
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, ContentBody = "sdk body" });
             var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "media/" });

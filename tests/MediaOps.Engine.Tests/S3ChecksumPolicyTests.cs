@@ -58,7 +58,7 @@ namespace MediaOps.Engine.Tests
                 BucketName = "policy-test", EndpointUrl = "http://127.0.0.1:9", Region = "us-east-1",
                 AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
             }, _ => null);
-            using var s3 = (AmazonS3Client)AwsClientFactory.Default.CreateS3(target);
+            using var s3 = (AmazonS3Client)new AwsClientFactory().CreateS3(target);
             var config = (AmazonS3Config)s3.Config;
             Assert.Equal(RequestChecksumCalculation.WHEN_REQUIRED, config.RequestChecksumCalculation);
             Assert.True(config.ForcePathStyle);

@@ -116,7 +116,7 @@ namespace MediaOps.Engine.Tests
         {
             var bucket = MotoServer.NewBucketName("smk");
             var target = _moto.Target(bucket);
-            using (var s3 = AwsClientFactory.Default.CreateS3(target))
+            using (var s3 = new AwsClientFactory().CreateS3(target))
             {
                 await s3.PutBucketAsync(bucket);
                 using (var cts = new CancellationTokenSource())
@@ -125,7 +125,7 @@ namespace MediaOps.Engine.Tests
                     var rows = new RecordingObserver<CheckResult>(r => { if (r.Check == "Upload") cts.Cancel(); });
                     var key = SmokeTester.NewProbeKey(target);
                     await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                        new SmokeTester(AwsClientFactory.Default).RunAsync(target, AccessModel.Private, key, false, rows, cts.Token));
+                        new SmokeTester(new AwsClientFactory()).RunAsync(target, AccessModel.Private, key, false, rows, cts.Token));
                 }
                 var left = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
                 Assert.Empty(left.S3Objects ?? new List<S3Object>());

@@ -1,22 +1,24 @@
 using System;
+using System.Collections.Concurrent;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
-using Amazon.Runtime.Credentials;
 using Amazon.S3;
 using Amazon.SecurityToken;
-using MediaOps.Errors;
 using MediaOps.Targets;
 
 namespace MediaOps.Aws
 {
     /// <summary>
-    /// Builds S3/STS clients for a <see cref="MediaTarget"/>: explicit keys, then a named profile,
-    /// then the SDK's default chain (env, profile, SSO, web identity, container, instance role).
+    /// Builds S3/STS clients for a <see cref="MediaTarget"/>. One factory serves one cmdlet run: it resolves
+    /// each target's credentials (<see cref="CredentialResolver"/>) and region once and every client of the
+    /// run reuses them (a chain lookup can mean a metadata-service call; an assumed role, an STS call).
+    /// A new run gets a new factory, so it sees a changed environment.
     /// </summary>
     public sealed class AwsClientFactory : IAwsClientFactory
     {
-        public static readonly AwsClientFactory Default = new AwsClientFactory();
+        private readonly ConcurrentDictionary<string, Lazy<(AWSCredentials Credentials, string Source)>> _credentials =
+            new ConcurrentDictionary<string, Lazy<(AWSCredentials, string)>>(StringComparer.Ordinal);
+        private readonly Lazy<ResolvedRegion> _chainRegion = new Lazy<ResolvedRegion>(RegionFromChain);
 
         /// <summary>Connections kept per server; sized for parallel transfers.</summary>
         public int MaxConnectionsPerServer { get; set; } = 64;
@@ -26,7 +28,7 @@ namespace MediaOps.Aws
 
         public IAmazonS3 CreateS3(MediaTarget target, string regionOverride = null)
         {
-            var creds = Snapshot(ResolveCredentials(target, out _));
+            var creds = Credentials(target).Credentials;
             var region = regionOverride ?? ResolveRegion(target).Name;
             var config = new AmazonS3Config
             {
@@ -50,23 +52,9 @@ namespace MediaOps.Aws
             return new AmazonS3Client(creds, config);
         }
 
-        /// <summary>
-        /// Keys from environment variables are re-read from the environment on every request (a
-        /// measurable share of a small upload's CPU); a client of one run can use them as read once.
-        /// Refreshing credentials (SSO, roles, instance profile) stay as they are.
-        /// </summary>
-        private static AWSCredentials Snapshot(AWSCredentials creds)
-        {
-            if (!(creds is EnvironmentVariablesAWSCredentials)) return creds;
-            var keys = creds.GetCredentials();
-            return keys.UseToken
-                ? (AWSCredentials)new SessionAWSCredentials(keys.AccessKey, keys.SecretKey, keys.Token)
-                : new BasicAWSCredentials(keys.AccessKey, keys.SecretKey);
-        }
-
         public IAmazonSecurityTokenService CreateSts(MediaTarget target)
         {
-            var creds = ResolveCredentials(target, out _);
+            var creds = Credentials(target).Credentials;
             var region = ResolveRegion(target).Name;
             var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 3 };
             if (target.IsCustomEndpoint)
@@ -82,16 +70,23 @@ namespace MediaOps.Aws
             return new AmazonSecurityTokenServiceClient(creds, config);
         }
 
-        public string DescribeCredentialSource(MediaTarget target)
+        public string DescribeCredentialSource(MediaTarget target) => Credentials(target).Source;
+
+        public ResolvedRegion ResolveRegion(MediaTarget target) =>
+            !string.IsNullOrEmpty(target.Region)
+                ? new ResolvedRegion(target.Region, "parameter or AWS_S3_REGION_NAME")
+                : _chainRegion.Value;
+
+        /// <summary>Resolved once per distinct source in this run (explicit keys are not worth caching and hold the secret).</summary>
+        private (AWSCredentials Credentials, string Source) Credentials(MediaTarget target)
         {
-            ResolveCredentials(target, out var source);
-            return source;
+            if (target.HasExplicitKeys) return CredentialResolver.Resolve(target);
+            var key = string.IsNullOrEmpty(target.ProfileName) ? "chain" : "profile:" + target.ProfileName;
+            return _credentials.GetOrAdd(key, _ => new Lazy<(AWSCredentials, string)>(() => CredentialResolver.Resolve(target))).Value;
         }
 
-        public ResolvedRegion ResolveRegion(MediaTarget target)
+        private static ResolvedRegion RegionFromChain()
         {
-            if (!string.IsNullOrEmpty(target.Region))
-                return new ResolvedRegion(target.Region, "parameter or AWS_S3_REGION_NAME");
             try
             {
                 var fromChain = FallbackRegionFactory.GetRegionEndpoint();
@@ -102,55 +97,6 @@ namespace MediaOps.Aws
                 // No region anywhere in the chain: fall through to the documented default.
             }
             return new ResolvedRegion("us-east-1", "default (no -Region, AWS_S3_REGION_NAME or SDK region found)");
-        }
-
-        internal AWSCredentials ResolveCredentials(MediaTarget target, out string source)
-        {
-            if (target.HasExplicitKeys)
-            {
-                source = "the -Credential parameter" + (target.SessionToken != null ? " (with session token)" : "");
-                return target.SessionToken != null
-                    ? (AWSCredentials)new SessionAWSCredentials(target.AccessKeyId, target.SecretAccessKey, target.SessionToken)
-                    : new BasicAWSCredentials(target.AccessKeyId, target.SecretAccessKey);
-            }
-            if (!string.IsNullOrEmpty(target.ProfileName))
-            {
-                var chain = new CredentialProfileStoreChain();
-                if (chain.TryGetAWSCredentials(target.ProfileName, out var profileCreds))
-                {
-                    source = $"profile '{target.ProfileName}' (-ProfileName)";
-                    return profileCreds;
-                }
-                throw new MediaOpsException("ProfileNotFound", FailureKind.NoCredentials,
-                    $"Profile '{target.ProfileName}' was not found in the shared credentials or config file. Run 'aws configure --profile {target.ProfileName}' or pass another -ProfileName.");
-            }
-            AWSCredentials creds;
-            try
-            {
-                creds = DefaultAWSCredentialsIdentityResolver.GetCredentials();
-            }
-            catch (Exception ex)
-            {
-                throw S3ErrorTranslator.NoCredentials(ex);
-            }
-            if (creds == null) throw S3ErrorTranslator.NoCredentials();
-            source = DescribeChainCredentials(creds);
-            return creds;
-        }
-
-        private static string DescribeChainCredentials(AWSCredentials creds)
-        {
-            var name = creds.GetType().Name;
-            if (name.IndexOf("Environment", StringComparison.Ordinal) >= 0 ||
-                (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) && (creds is BasicAWSCredentials || creds is SessionAWSCredentials)))
-                return "environment variables (AWS_ACCESS_KEY_ID)";
-            if (name.IndexOf("WebIdentity", StringComparison.Ordinal) >= 0) return "web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)";
-            if (name.IndexOf("SSO", StringComparison.Ordinal) >= 0) return "AWS SSO / IAM Identity Center profile";
-            if (name.IndexOf("ECS", StringComparison.OrdinalIgnoreCase) >= 0 || name.IndexOf("Container", StringComparison.Ordinal) >= 0) return "container credentials (ECS/EKS task role)";
-            if (name.IndexOf("InstanceProfile", StringComparison.Ordinal) >= 0 || name.IndexOf("DefaultInstance", StringComparison.Ordinal) >= 0) return "EC2 instance role (instance metadata)";
-            if (name.IndexOf("AssumeRole", StringComparison.Ordinal) >= 0) return "assumed role from a profile";
-            var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
-            return $"shared profile '{(string.IsNullOrEmpty(profile) ? "default" : profile)}'";
         }
     }
 }

@@ -20,7 +20,7 @@ namespace MediaOps.Buckets
     {
         private readonly IAwsClientFactory _clients;
 
-        public BucketInitializer(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
+        public BucketInitializer(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
         public async Task<BucketPlan> PlanAsync(MediaTarget target, BucketBaseline baseline, CancellationToken ct)
         {

@@ -15,7 +15,7 @@ namespace MediaOps.Buckets
     {
         private readonly IAwsClientFactory _clients;
 
-        public BucketInspector(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
+        public BucketInspector(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
         /// <summary>Reads the bucket, then reports one row per check, in the documented order.</summary>
         public async Task InspectAsync(MediaTarget target, BucketCheckOptions options, IRunObserver<CheckResult> rows, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ namespace MediaOps.Credentials
     {
         private readonly IAwsClientFactory _clients;
 
-        public CredentialInspector(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
+        public CredentialInspector(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
         /// <summary>Reports the rows (CredentialSource, Identity, NotRoot, CredentialType) to <paramref name="rows"/>.</summary>
         public async Task InspectAsync(MediaTarget target, IRunObserver<CheckResult> rows, CancellationToken cancellationToken)

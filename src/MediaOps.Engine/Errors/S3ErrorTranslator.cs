@@ -106,6 +106,18 @@ namespace MediaOps.Errors
             return ex;
         }
 
+        /// <summary>
+        /// For the cmdlets' one error path: an exception that left the engine untranslated, if it came from the SDK or
+        /// the network, as a <see cref="MediaOpsException"/>; anything else (a local IOException, a bug) unchanged.
+        /// </summary>
+        public static Exception TranslateEscaped(Exception ex, string bucket)
+        {
+            var inner = Unwrap(ex);
+            var fromAws = inner is AmazonServiceException || inner is AmazonClientException
+                || inner is HttpRequestException || inner is WebException || inner is SocketException || inner is TimeoutException;
+            return fromAws ? Translate(inner, bucket ?? "-") : ex;
+        }
+
         public static MediaOpsException NoCredentials(Exception inner = null) =>
             new MediaOpsException("NoCredentials", FailureKind.NoCredentials,
                 "No AWS credentials were found. Pass -Credential (user = access key id, password = secret), -ProfileName, " +

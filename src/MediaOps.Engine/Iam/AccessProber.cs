@@ -35,7 +35,7 @@ namespace MediaOps.Iam
 
         private readonly IAwsClientFactory _clients;
 
-        public AccessProber(IAwsClientFactory clients = null) => _clients = clients ?? AwsClientFactory.Default;
+        public AccessProber(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
         /// <summary>Runs every probe; each row goes to <paramref name="observer"/> as soon as it is known.</summary>
         public async Task ProbeAsync(MediaTarget target, AccessProbeOptions options, IRunObserver<CheckResult> observer, CancellationToken cancellationToken)

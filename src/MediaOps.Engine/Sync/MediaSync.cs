@@ -21,7 +21,7 @@ namespace MediaOps.Sync
     {
         private readonly IAwsClientFactory _clients;
 
-        public MediaSync(IAwsClientFactory clients) => _clients = clients ?? AwsClientFactory.Default;
+        public MediaSync(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
         /// <summary>Streams the differences between the folder and the objects under the prefix.</summary>
         public async Task<long> CompareAsync(MediaTarget target, SyncOptions options, IRunObserver<MediaDifference> observer, CancellationToken ct)

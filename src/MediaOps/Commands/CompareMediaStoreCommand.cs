@@ -12,22 +12,11 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter IncludeEqual { get; set; }
 
-        /// <summary>Compare content (MD5) instead of size and time.</summary>
-        [Parameter]
-        public SwitchParameter Checksum { get; set; }
-
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var options = new SyncOptions { Path = ResolvedPath, Exclude = Exclude, Checksum = Checksum, IncludeEqual = IncludeEqual };
-            try
-            {
-                Await(ct => new MediaSync(Clients).CompareAsync(target, options, Observer<MediaDifference>(WriteObject), ct));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            Await(ct => new MediaSync(Clients).CompareAsync(target, options, Observer<MediaDifference>(WriteObject), ct));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using MediaOps.Infrastructure;
-using MediaOps.Targets;
 using MediaOps.Urls;
 
 namespace MediaOps.Commands
@@ -30,29 +29,16 @@ namespace MediaOps.Commands
         public SwitchParameter Unsigned { get; set; }
 
         private MediaUrlBuilder _urls;
-        private MediaTarget _target;
 
-        protected override void BeginProcessing()
-        {
-            _target = ResolveTarget();
-            _urls = new MediaUrlBuilder(Clients, _target);
-        }
+        protected override void OnBegin() => _urls = new MediaUrlBuilder(Clients, ResolveTarget());
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
+            // Each name is its own item: a name django-storages would refuse is an error for that name only.
             foreach (var name in Name ?? new string[0])
-            {
-                try
-                {
-                    WriteObject(_urls.For(name, Unsigned, ExpiresIn));
-                }
-                catch (MediaOpsException ex)
-                {
-                    WriteMediaError(ex, name);
-                }
-            }
+                ForItem(name, () => WriteObject(_urls.For(name, Unsigned, ExpiresIn)));
         }
 
-        protected override void EndProcessing() => _urls.Dispose();
+        protected override void OnEnd() => _urls.Dispose();
     }
 }

@@ -28,7 +28,10 @@ namespace MediaOps.Commands
         [ValidateRange(1, 36500)]
         public int NoncurrentVersionExpirationDays { get; set; }
 
-        protected override void ProcessRecord()
+        /// <summary>Each bucket is its own item: one that cannot be brought to the baseline does not stop the others.</summary>
+        protected override bool RecordIsOneItem => true;
+
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var baseline = new BucketBaseline
@@ -39,47 +42,37 @@ namespace MediaOps.Commands
                 NoncurrentVersionExpirationDays = MyInvocation.BoundParameters.ContainsKey(nameof(NoncurrentVersionExpirationDays)) ? NoncurrentVersionExpirationDays : (int?)null,
             };
             var engine = new BucketInitializer(Clients);
-            try
+            var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
+            foreach (var note in plan.Notes) WriteWarning(note);
+            if (plan.IsCompliant)
             {
-                var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
-                foreach (var note in plan.Notes) WriteWarning(note);
-                if (plan.IsCompliant)
-                {
-                    var done = $"{target.Uri} is already compliant with the {AccessModel} baseline: nothing to change.";
-                    WriteVerbose("MediaOps: " + done);
-                    WriteInformation(new InformationRecord(done, "MediaOps"));
-                }
-
-                var approved = new List<BucketChange>();
-                var createDeclined = false;
-                foreach (var change in plan.Changes)
-                {
-                    WriteVerbose("MediaOps: change needed: " + change.Description);
-                    // Without the bucket nothing else can be applied: stop asking once its creation was declined.
-                    if (createDeclined) continue;
-                    if (ShouldProcess($"{change.Action} on {target.Uri}: {change.Description}", $"{change.Description} Continue?", change.Action, out var reason))
-                        approved.Add(change);
-                    else if (change.Kind == BucketChangeKind.CreateBucket && reason != ShouldProcessReason.WhatIf)
-                        createDeclined = true;
-                }
-
-                if (approved.Count > 0)
-                {
-                    var result = Await(ct => engine.ApplyAsync(plan, approved, Observer<BucketChange>(null), ct));
-                    WriteVerbose($"MediaOps: {result.Applied.Count} change(s) applied, {result.Failed.Count} failed.");
-                }
-
-                var options = new BucketCheckOptions { AccessModel = AccessModel };
-                Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(WriteObject), ct));
+                var done = $"{target.Uri} is already compliant with the {AccessModel} baseline: nothing to change.";
+                WriteVerbose("MediaOps: " + done);
+                WriteInformation(new InformationRecord(done, "MediaOps"));
             }
-            catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
+
+            var approved = new List<BucketChange>();
+            var createDeclined = false;
+            foreach (var change in plan.Changes)
             {
-                WriteMediaError(ex, target.Uri);
+                WriteVerbose("MediaOps: change needed: " + change.Description);
+                // Without the bucket nothing else can be applied: stop asking once its creation was declined.
+                if (createDeclined) continue;
+                if (ShouldProcess($"{change.Action} on {target.Uri}: {change.Description}", $"{change.Description} Continue?", change.Action, out var reason))
+                    approved.Add(change);
+                else if (change.Kind == BucketChangeKind.CreateBucket && reason != ShouldProcessReason.WhatIf)
+                    createDeclined = true;
             }
-            catch (MediaOpsException ex)
+
+            if (approved.Count > 0)
             {
-                ThrowMediaError(ex, target.Uri);
+                // Failed changes are reported as errors and skipped ones as warnings while they happen.
+                var result = Await(ct => engine.ApplyAsync(plan, approved, Observer<BucketChange>(null), ct));
+                WriteVerbose($"MediaOps: {result.Applied.Count} change(s) applied, {result.Failed.Count} failed.");
             }
+
+            var options = new BucketCheckOptions { AccessModel = AccessModel };
+            Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(WriteObject), ct));
         }
     }
 }

@@ -20,20 +20,13 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter KeepObject { get; set; }
 
-        protected override void EndProcessing()
+        protected override void OnEnd()
         {
             var target = ResolveTarget();
             var probeKey = SmokeTester.NewProbeKey(target);
             var action = KeepObject ? "Upload a smoke-test object and keep it" : "Upload, read and delete a smoke-test object";
             if (!ShouldProcess($"s3://{target.BucketName}/{probeKey}", action)) return;
-            try
-            {
-                Await(ct => new SmokeTester(Clients).RunAsync(target, AccessModel, probeKey, KeepObject, Observer<CheckResult>(WriteObject), ct));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            Await(ct => new SmokeTester(Clients).RunAsync(target, AccessModel, probeKey, KeepObject, Observer<CheckResult>(WriteObject), ct));
         }
     }
 }

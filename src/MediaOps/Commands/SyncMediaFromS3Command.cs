@@ -22,11 +22,7 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>Compare content (MD5) of same-size files instead of trusting size and time.</summary>
-        [Parameter]
-        public SwitchParameter Checksum { get; set; }
-
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var path = ResolvedPath;
@@ -37,14 +33,7 @@ namespace MediaOps.Commands
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf, Concurrency = Concurrency,
                 SinceUtc = Since.HasValue ? Since.Value.ToUniversalTime() : (DateTime?)null,
             };
-            try
-            {
-                WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, SyncObserver(PassThru), ct)));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, SyncObserver(PassThru), ct)));
         }
     }
 }

@@ -23,9 +23,6 @@ namespace MediaOps.Commands
         public long MaxDelete { get; set; } = 1000;
 
         [Parameter]
-        public SwitchParameter Checksum { get; set; }
-
-        [Parameter]
         [ValidateRange(1, 256)]
         public int Concurrency { get; set; } = TransferSettings.DefaultConcurrency;
 
@@ -36,7 +33,7 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var path = ResolvedPath;
@@ -47,14 +44,7 @@ namespace MediaOps.Commands
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf,
                 Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete,
             };
-            try
-            {
-                WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
         }
 
         /// <summary>The one question before -Delete removes objects (the engine asks once, for the whole batch).</summary>
@@ -73,10 +63,8 @@ namespace MediaOps.Commands
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
             {
                 // A non-interactive host cannot ask: say how to confirm instead of failing obscurely.
-                WriteError(new ErrorRecord(ex, "MediaOps.DeleteNotConfirmed", ErrorCategory.OperationStopped, target)
-                {
-                    ErrorDetails = new ErrorDetails($"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to delete without asking."),
-                });
+                WriteItemError(new MediaOpsException("DeleteNotConfirmed", FailureKind.Cancelled,
+                    $"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to delete without asking.", target, ex), target);
                 return false;
             }
         }

@@ -17,7 +17,7 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter ProbePolicyWriteOnEndpoint { get; set; }
 
-        protected override void EndProcessing()
+        protected override void OnEnd()
         {
             var target = ResolveTarget();
             var options = new AccessProbeOptions
@@ -27,14 +27,7 @@ namespace MediaOps.Commands
             };
             options.PolicyWriteProbe = (target.IsCustomEndpoint && !ProbePolicyWriteOnEndpoint)
                 || ShouldProcess(target.Uri, "Send a deliberately malformed bucket policy to test s3:PutBucketPolicy (S3 rejects it; the policy is not changed)");
-            try
-            {
-                Await(ct => new AccessProber(Clients).ProbeAsync(target, options, Observer<CheckResult>(WriteObject), ct));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            Await(ct => new AccessProber(Clients).ProbeAsync(target, options, Observer<CheckResult>(WriteObject), ct));
         }
     }
 }

@@ -30,31 +30,23 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        protected override void ProcessRecord()
+        /// <summary>Each bucket is its own item: one that cannot be checked (e.g. wrong region with no way to find the right one) does not stop the others.</summary>
+        protected override bool RecordIsOneItem => true;
+
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var options = new BucketCheckOptions { AccessModel = AccessModel, ExpectedRegion = ExpectedRegion, StaticPrefix = StaticPrefix };
-            try
+            Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(row =>
             {
-                Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(row =>
-                {
-                    if (!row.IsSuccess) _allPassed = false;
-                    if (!Quiet) WriteObject(row);
-                }), ct));
-            }
-            catch (MediaOpsException ex) when (ex.Kind != FailureKind.NoCredentials && ex.Kind != FailureKind.Authentication && ex.Kind != FailureKind.Connection)
-            {
-                // This bucket could not be checked (e.g. wrong region with no way to find the right one); others in the pipeline still can.
-                _allPassed = false;
-                WriteMediaError(ex, target.Uri);
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+                if (!row.IsSuccess) _allPassed = false;
+                if (!Quiet) WriteObject(row);
+            }), ct));
         }
 
-        protected override void EndProcessing()
+        protected override void OnItemFailed() => _allPassed = false;
+
+        protected override void OnEnd()
         {
             if (Quiet) WriteObject(_allPassed);
         }

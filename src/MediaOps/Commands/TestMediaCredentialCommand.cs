@@ -9,17 +9,10 @@ namespace MediaOps.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class TestMediaCredentialCommand : MediaTargetCmdlet
     {
-        protected override void EndProcessing()
+        protected override void OnEnd()
         {
             var target = ResolveTarget(requireBucket: false);
-            try
-            {
-                Await(ct => new CredentialInspector(Clients).InspectAsync(target, Observer<CheckResult>(WriteObject), ct));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.BucketName == null ? "credentials" : target.Uri);
-            }
+            Await(ct => new CredentialInspector(Clients).InspectAsync(target, Observer<CheckResult>(WriteObject), ct));
         }
     }
 }

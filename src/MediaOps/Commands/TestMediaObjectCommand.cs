@@ -45,40 +45,31 @@ namespace MediaOps.Commands
         private ObjectCheckRun _run;
         private bool _allPassed = true;
 
-        protected override void BeginProcessing()
+        protected override void OnBegin()
         {
             if (Checksum && Path == null)
-                ThrowMediaError(new MediaOpsException("ChecksumNeedsPath", FailureKind.InvalidArgument,
-                    "-Checksum compares with local files: pass -Path with the MEDIA_ROOT as well."), null);
+                throw new MediaOpsException("ChecksumNeedsPath", FailureKind.InvalidArgument,
+                    "-Checksum compares with local files: pass -Path with the MEDIA_ROOT as well.");
             string root = null;
             if (Path != null)
             {
                 root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
                 if (!Directory.Exists(root))
-                    ThrowMediaError(new MediaOpsException("PathNotFound", FailureKind.NotFound,
-                        $"-Path '{Path}' is not a folder. Pass the Django MEDIA_ROOT."), Path);
+                    throw new MediaOpsException("PathNotFound", FailureKind.NotFound, $"-Path '{Path}' is not a folder. Pass the Django MEDIA_ROOT.", Path);
             }
-            var target = ResolveTarget();
-            _checker = new ObjectChecker(Clients, target, root, Checksum);
-            try
-            {
-                var observer = Observer<ObjectCheck>(Write);
-                _run = Await(ct => _checker.StartAsync(Concurrency, observer, ct));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
+            _checker = new ObjectChecker(Clients, ResolveTarget(), root, Checksum);
+            var observer = Observer<ObjectCheck>(Write);
+            _run = Await(ct => _checker.StartAsync(Concurrency, observer, ct));
         }
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             // Each name waits only for a free slot; rows that are next in input order are written meanwhile.
             foreach (var name in Name ?? new string[0])
                 Await(ct => _run.AddAsync(name, ct));
         }
 
-        protected override void EndProcessing()
+        protected override void OnEnd()
         {
             Await(ct => _run.CompleteAsync(ct));
             _checker.Dispose();

@@ -3,16 +3,28 @@ using System.Management.Automation;
 
 namespace MediaOps.Infrastructure
 {
-    /// <summary>Engine failure → ErrorRecord with a stable id, a real category and the original exception inside.</summary>
+    /// <summary>
+    /// Any exception a cmdlet sees → ErrorRecord with a stable MediaOps.* id, a real category, the target and the
+    /// original exception inside; and whether it stops the whole call. Used only by <see cref="MediaCmdlet"/>'s error path.
+    /// </summary>
     internal static class ErrorMapping
     {
+        /// <summary>
+        /// Failures after which no other item of the call can succeed (credentials, the endpoint); anything
+        /// unexpected counts too. The rest concern one item when the cmdlet works item by item.
+        /// </summary>
+        public static bool StopsEverything(Exception exception)
+        {
+            var mex = Unwrap(exception) as MediaOpsException;
+            return mex == null || mex.Kind == FailureKind.NoCredentials || mex.Kind == FailureKind.Authentication || mex.Kind == FailureKind.Connection;
+        }
+
         public static ErrorRecord ToErrorRecord(Exception exception, object target)
         {
-            while (exception is AggregateException ae && ae.InnerExceptions.Count == 1) exception = ae.InnerException;
+            exception = Unwrap(exception);
             if (exception is MediaOpsException mex)
             {
-                var record = new ErrorRecord(mex, mex.ErrorId, Category(mex.Kind), target ?? mex.Target);
-                return record;
+                return new ErrorRecord(mex, mex.ErrorId, Category(mex.Kind), target ?? mex.Target);
             }
             if (exception is ArgumentException)
                 return new ErrorRecord(exception, "MediaOps.InvalidArgument", ErrorCategory.InvalidArgument, target);
@@ -22,7 +34,15 @@ namespace MediaOps.Infrastructure
                 return new ErrorRecord(exception, "MediaOps.PathNotFound", ErrorCategory.ObjectNotFound, target);
             if (exception is System.IO.IOException)
                 return new ErrorRecord(exception, "MediaOps.LocalIOError", ErrorCategory.WriteError, target);
+            if (exception is OperationCanceledException)
+                return new ErrorRecord(exception, "MediaOps.Cancelled", ErrorCategory.OperationStopped, target);
             return new ErrorRecord(exception, "MediaOps.UnexpectedError", ErrorCategory.NotSpecified, target);
+        }
+
+        private static Exception Unwrap(Exception exception)
+        {
+            while (exception is AggregateException ae && ae.InnerExceptions.Count == 1) exception = ae.InnerException;
+            return exception;
         }
 
         public static ErrorCategory Category(FailureKind kind)

@@ -10,8 +10,9 @@ namespace MediaOps.Infrastructure
     /// <summary>
     /// Base of every MediaOps cmdlet: owns the cancellation that Ctrl+C triggers, the one bridge from
     /// async engine calls to the pipeline thread, the one observer the engine reports through, and the
-    /// mapping of engine failures to ErrorRecords. Workers never touch the host: they <see cref="Post"/>
-    /// actions that the pipeline thread runs.
+    /// one error path. Workers never touch the host: they <see cref="Post"/> actions that the pipeline
+    /// thread runs. Cmdlets override <see cref="OnBegin"/>, <see cref="OnRecord"/> and <see cref="OnEnd"/>
+    /// and never catch: every exception they let go is mapped here, once.
     /// </summary>
     public abstract class MediaCmdlet : PSCmdlet, IDisposable
     {
@@ -26,6 +27,64 @@ namespace MediaOps.Infrastructure
         protected CancellationToken CancellationToken => _stop.Token;
 
         protected override void StopProcessing() => _stop.Cancel();
+
+        // ---- The one error path -------------------------------------------------------------------
+
+        /// <summary>What an error of the whole call is about (the bucket URI once resolved, a path); else the exception's own target.</summary>
+        protected object ErrorTarget { get; set; }
+
+        /// <summary>The bucket, for translating an SDK exception that escaped the engine.</summary>
+        protected string ErrorBucket { get; set; }
+
+        /// <summary>True when each pipeline record is its own item (e.g. one bucket to check): a failure of one record that does not stop everything is then a non-terminating error.</summary>
+        protected virtual bool RecordIsOneItem => false;
+
+        protected sealed override void BeginProcessing() => Run(OnBegin, oneItem: false);
+        protected sealed override void ProcessRecord() => Run(OnRecord, RecordIsOneItem);
+        protected sealed override void EndProcessing() => Run(OnEnd, oneItem: false);
+
+        protected virtual void OnBegin() { }
+        protected virtual void OnRecord() { }
+        protected virtual void OnEnd() { }
+
+        /// <summary>One item of a record (e.g. one name of -Name): its failure is non-terminating unless it stops everything.</summary>
+        protected bool ForItem(object target, Action work) => Run(work, oneItem: true, target);
+
+        /// <summary>Work whose failure always ends the call (resolving the target), even inside a record that is one item.</summary>
+        protected T WholeCall<T>(Func<T> work)
+        {
+            var result = default(T);
+            Run(() => result = work(), oneItem: false);
+            return result;
+        }
+
+        /// <summary>A failure the engine reported for one item while its run went on: always non-terminating.</summary>
+        protected void WriteItemError(Exception error, object target) => WriteError(ErrorMapping.ToErrorRecord(Translated(error), target));
+
+        /// <summary>Called after a failure that was written as a non-terminating error (e.g. to remember that not everything passed).</summary>
+        protected virtual void OnItemFailed() { }
+
+        private bool Run(Action work, bool oneItem, object target = null)
+        {
+            try
+            {
+                work();
+                return true;
+            }
+            catch (Exception ex) when (!(ex is IContainsErrorRecord))
+            {
+                // PowerShell's own exceptions (PipelineStoppedException, ActionPreferenceStopException,
+                // ThrowTerminatingError's) already carry their record and pass through untouched.
+                var error = Translated(ex);
+                var record = ErrorMapping.ToErrorRecord(error, target ?? ErrorTarget);
+                if (!oneItem || ErrorMapping.StopsEverything(error)) ThrowTerminatingError(record);
+                WriteError(record);
+                OnItemFailed();
+                return false;
+            }
+        }
+
+        private Exception Translated(Exception ex) => MediaOps.Errors.S3ErrorTranslator.TranslateEscaped(ex, ErrorBucket);
 
         /// <summary>
         /// Runs an engine operation off the pipeline thread and, while it runs, executes the host calls
@@ -144,7 +203,7 @@ namespace MediaOps.Infrastructure
 
             public void Progress(RunProgress progress) => _cmdlet.Post(() => _cmdlet.WriteProgress(ToProgressRecord(progress, _progressId)));
 
-            public void Error(Exception error, string target) => _cmdlet.Post(() => _cmdlet.WriteMediaError(error, target));
+            public void Error(Exception error, string target) => _cmdlet.Post(() => _cmdlet.WriteItemError(error, target));
 
             public void Warning(string message) => _cmdlet.Post(() => _cmdlet.WriteWarning(message));
 
@@ -165,12 +224,6 @@ namespace MediaOps.Infrastructure
                 return answer.Task;
             }
         }
-
-        /// <summary>Non-terminating error for one item; the rest of the work goes on.</summary>
-        protected void WriteMediaError(Exception exception, object target) => WriteError(ErrorMapping.ToErrorRecord(exception, target));
-
-        /// <summary>Terminating error: the whole call cannot proceed.</summary>
-        protected void ThrowMediaError(Exception exception, object target) => ThrowTerminatingError(ErrorMapping.ToErrorRecord(exception, target));
 
         public void Dispose()
         {

@@ -5,7 +5,7 @@ using MediaOps.Runs;
 namespace MediaOps.Infrastructure
 {
     /// <summary>
-    /// Base of Compare-MediaStore and the two syncs: -Path and -Exclude, -WhatIf as the dry run.
+    /// Base of Compare-MediaStore and the two syncs: -Path, -Exclude and -Checksum, -WhatIf as the dry run.
     /// </summary>
     public abstract class MediaSyncCmdlet : MediaTargetCmdlet
     {
@@ -19,6 +19,10 @@ namespace MediaOps.Infrastructure
         [Parameter]
         [ValidateNotNull]
         public string[] Exclude { get; set; } = Array.Empty<string>();
+
+        /// <summary>Compare content (MD5, or the multipart ETag) instead of trusting size and time.</summary>
+        [Parameter]
+        public SwitchParameter Checksum { get; set; }
 
         /// <summary>-Path resolved against the current PowerShell location (not the process directory).</summary>
         protected string ResolvedPath => GetUnresolvedProviderPathFromPSPath(Path);

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Net;
 using MediaOps.Aws;
@@ -7,30 +6,12 @@ using MediaOps.Targets;
 namespace MediaOps.Infrastructure
 {
     /// <summary>
-    /// Base of every cmdlet that talks to S3: the target parameters of DESIGN.md with
-    /// django-storages' environment variables as defaults.
+    /// Base of every cmdlet that talks to S3: the location parameters plus the credentials of DESIGN.md,
+    /// and the one client factory of the run, which resolves credentials and region once for all its clients.
     /// </summary>
-    public abstract class MediaTargetCmdlet : MediaCmdlet
+    public abstract class MediaTargetCmdlet : MediaLocationCmdlet
     {
-        /// <summary>Bucket; defaults to $env:AWS_STORAGE_BUCKET_NAME.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Bucket")]
-        [ValidateNotNullOrEmpty]
-        public string BucketName { get; set; }
-
-        /// <summary>Key prefix; defaults to $env:AWS_LOCATION, else 'media'.</summary>
-        [Parameter]
-        [Alias("KeyPrefix", "Location")]
-        [AllowEmptyString]
-        public string Prefix { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Region { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string EndpointUrl { get; set; }
+        private IAwsClientFactory _clients;
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -42,51 +23,39 @@ namespace MediaOps.Infrastructure
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
 
-        /// <summary>Clients for the engine; one per cmdlet run.</summary>
-        protected IAwsClientFactory Clients => AwsClientFactory.Default;
+        /// <summary>Clients for the engine: one factory per cmdlet run.</summary>
+        protected IAwsClientFactory Clients => _clients ?? (_clients = new AwsClientFactory());
 
-        /// <summary>Resolve the target or stop the call with an InvalidArgument/Authentication error. Writes where values came from to verbose.</summary>
+        /// <summary>
+        /// Resolve the target, its region and credentials (once: the engine's clients reuse them), or end the call
+        /// with an InvalidArgument/Authentication error. Writes where each value came from to verbose.
+        /// </summary>
         protected MediaTarget ResolveTarget(bool requireBucket = true)
         {
-            MediaTarget target;
-            try
+            ErrorTarget = BucketName;
+            var options = new MediaTargetOptions
             {
-                var options = new MediaTargetOptions
-                {
-                    BucketName = BucketName,
-                    Prefix = Prefix,
-                    Region = Region,
-                    EndpointUrl = EndpointUrl,
-                    ProfileName = ProfileName,
-                };
-                if (Credential != null)
-                {
-                    options.AccessKeyId = Credential.UserName;
-                    options.SecretAccessKey = SecretText(Credential);
-                }
-                target = MediaTarget.Resolve(options, null, requireBucket);
-            }
-            catch (MediaOpsException ex)
+                BucketName = BucketName,
+                Prefix = Prefix,
+                Region = Region,
+                EndpointUrl = EndpointUrl,
+                ProfileName = ProfileName,
+            };
+            if (Credential != null)
             {
-                ThrowMediaError(ex, BucketName);
-                throw; // unreachable: ThrowTerminatingError always throws
+                options.AccessKeyId = Credential.UserName;
+                options.SecretAccessKey = new NetworkCredential(string.Empty, Credential.Password).Password;
             }
-
-            foreach (var note in target.Notes) WriteVerbose("MediaOps: " + note);
-            try
+            var target = ResolveTarget(options, requireBucket);
+            ErrorTarget = target.BucketName == null ? "credentials" : target.Uri;
+            ErrorBucket = target.BucketName;
+            return WholeCall(() =>
             {
                 var region = Clients.ResolveRegion(target);
                 WriteVerbose($"MediaOps: region '{region.Name}' from {region.Source}");
                 WriteVerbose("MediaOps: credentials from " + Clients.DescribeCredentialSource(target));
-            }
-            catch (MediaOpsException ex)
-            {
-                ThrowMediaError(ex, target.Uri);
-            }
-            return target;
+                return target;
+            });
         }
-
-        private static string SecretText(PSCredential credential) =>
-            new NetworkCredential(string.Empty, credential.Password).Password;
     }
 }

@@ -18,7 +18,7 @@ namespace MediaOps.Engine.Tests.Buckets
         private readonly MotoServer _moto;
         public BucketInitializerTests(MotoServer moto) => _moto = moto;
 
-        private static readonly BucketInitializer Engine = new BucketInitializer();
+        private static readonly BucketInitializer Engine = new BucketInitializer(new AwsClientFactory());
 
         private static async Task<BucketPlan> ApplyAllAsync(MediaTarget t, BucketBaseline b)
         {
@@ -29,7 +29,7 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         private static Task<IReadOnlyList<CheckResult>> Inspect(MediaTarget t, AccessModel model = AccessModel.Private) =>
-            Recorded.Rows<CheckResult>(rows => new BucketInspector().InspectAsync(t, new BucketCheckOptions { AccessModel = model }, rows, CancellationToken.None));
+            Recorded.Rows<CheckResult>(rows => new BucketInspector(new AwsClientFactory()).InspectAsync(t, new BucketCheckOptions { AccessModel = model }, rows, CancellationToken.None));
 
         [Fact]
         public async Task Creates_a_missing_bucket_in_its_region_and_reaches_the_baseline_then_has_nothing_left_to_do()
@@ -42,7 +42,7 @@ namespace MediaOps.Engine.Tests.Buckets
             var plan = await ApplyAllAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30 });
             Assert.Equal(BucketChangeKind.CreateBucket, plan.Changes[0].Kind);
 
-            using var s3 = AwsClientFactory.Default.CreateS3(target);
+            using var s3 = new AwsClientFactory().CreateS3(target);
             Assert.Equal("eu-west-2", (await s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket })).Location.Value);
             var rows = await Inspect(target);
             Assert.All(rows, r => Assert.Equal(CheckStatus.Pass, r.Status));
@@ -86,7 +86,7 @@ namespace MediaOps.Engine.Tests.Buckets
         {
             var bucket = MotoServer.NewBucketName("pub");
             var target = _moto.Target(bucket);
-            using var s3 = AwsClientFactory.Default.CreateS3(target);
+            using var s3 = new AwsClientFactory().CreateS3(target);
             await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
             await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest
             {

@@ -24,7 +24,7 @@ namespace MediaOps.Engine.Tests.Buckets
         private async Task<string> CreateBucketAsync(string region = "us-east-1", string policy = null)
         {
             var bucket = MotoServer.NewBucketName("insp");
-            using var s3 = AwsClientFactory.Default.CreateS3(_moto.Target(bucket));
+            using var s3 = new AwsClientFactory().CreateS3(_moto.Target(bucket));
             var req = new PutBucketRequest { BucketName = bucket };
             if (region != "us-east-1") req.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = new BucketLocationConstraint(region) };
             await s3.PutBucketAsync(req);
@@ -33,7 +33,7 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         private static Task<IReadOnlyList<CheckResult>> Inspect(MediaTarget t, BucketCheckOptions o = null) =>
-            Recorded.Rows<CheckResult>(rows => new BucketInspector().InspectAsync(t, o ?? new BucketCheckOptions(), rows, CancellationToken.None));
+            Recorded.Rows<CheckResult>(rows => new BucketInspector(new AwsClientFactory()).InspectAsync(t, o ?? new BucketCheckOptions(), rows, CancellationToken.None));
 
         [Fact]
         public async Task A_raw_moto_bucket_fails_the_baseline_and_says_why_moto_differs_from_aws()
@@ -129,7 +129,7 @@ namespace MediaOps.Engine.Tests.Buckets
             var bucket = await CreateBucketAsync("eu-west-1");
             using var proxy = new S3QuirkProxy(_moto.Endpoint) { BucketRegion = "eu-west-1" };
             var target = TargetThrough(proxy, bucket);
-            using var s3 = AwsClientFactory.Default.CreateS3(target);
+            using var s3 = new AwsClientFactory().CreateS3(target);
             var ex = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }));
             var translated = Assert.IsType<MediaOpsException>(S3ErrorTranslator.Translate(ex, bucket));
             Assert.Equal(FailureKind.WrongRegion, translated.Kind);

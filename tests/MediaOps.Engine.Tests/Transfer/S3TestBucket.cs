@@ -16,7 +16,7 @@ namespace MediaOps.Engine.Tests
         {
             Name = MotoServer.NewBucketName("sy");
             Target = moto.Target(Name, prefix);
-            S3 = AwsClientFactory.Default.CreateS3(Target);
+            S3 = new AwsClientFactory().CreateS3(Target);
             S3.PutBucketAsync(new PutBucketRequest { BucketName = Name }).GetAwaiter().GetResult();
         }
 

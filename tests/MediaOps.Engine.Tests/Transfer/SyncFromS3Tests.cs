@@ -19,7 +19,7 @@ namespace MediaOps.Engine.Tests
         private readonly MotoServer _moto;
         public SyncFromS3Tests(MotoServer moto) => _moto = moto;
 
-        private static MediaSync Engine => new MediaSync(AwsClientFactory.Default);
+        private static MediaSync Engine => new MediaSync(new AwsClientFactory());
 
         private static string[] FilesUnder(string root) =>
             Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => f.Substring(root.Length + 1).Replace('\\', '/')).OrderBy(f => f, StringComparer.Ordinal).ToArray();

@@ -20,7 +20,7 @@ namespace MediaOps.Engine.Tests
         private readonly MotoServer _moto;
         public SyncToS3Tests(MotoServer moto) => _moto = moto;
 
-        private static MediaSync Engine => new MediaSync(AwsClientFactory.Default);
+        private static MediaSync Engine => new MediaSync(new AwsClientFactory());
 
         [Fact]
         public async Task Uploads_awkward_names_as_raw_keys_with_python_content_types_then_noop()
