@@ -1,12 +1,11 @@
 using System;
 using System.IO;
 using Xunit;
-using MediaOps.Sync;
 using MediaOps.Transfer;
 
 namespace MediaOps.Engine.Tests
 {
-    public class PathRulesTests
+    public class TransferRulesTests
     {
         [Theory]
         [InlineData("../etc/passwd")]
@@ -48,18 +47,6 @@ namespace MediaOps.Engine.Tests
             var ex = Assert.Throws<MediaOpsException>(() => LocalPathGuard.Resolve(tree.Root, "media/escape/x", "escape/x"));
             Assert.Contains("symbolic link", ex.Message);
         }
-
-        [Theory]
-        [InlineData("*.tmp", "a/b/c.tmp", true)]
-        [InlineData("*.tmp", "c.tmp", true)]
-        [InlineData("cache/*", "cache/x/y.jpg", true)]
-        [InlineData("cache/*", "other/cache/y.jpg", false)]
-        [InlineData(".DS_Store", "x/.DS_Store", true)]
-        [InlineData("img?.png", "img1.png", true)]
-        [InlineData("img[0-2].png", "img3.png", false)]
-        [InlineData("*.jpg", "a.jpeg", false)]
-        public void Exclude_globs(string glob, string path, bool excluded) =>
-            Assert.Equal(excluded, new PathFilter(new[] { glob }).IsExcluded(path));
 
         [Fact]
         public void Part_size_grows_to_stay_under_10000_parts()
