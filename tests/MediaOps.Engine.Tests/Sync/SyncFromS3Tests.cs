@@ -9,7 +9,7 @@ using MediaOps.Aws;
 using MediaOps.Integrity;
 using MediaOps.Local;
 using MediaOps.Sync;
-using MediaOps.Transfer;
+using MediaOps.Targets;
 
 namespace MediaOps.Engine.Tests
 {
@@ -164,9 +164,21 @@ namespace MediaOps.Engine.Tests
             await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             using var restore = new TempTree();
             using var cts = new CancellationTokenSource();
-            var observer = new RecordingObserver<SyncItem> { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root, Transfer = new TransferSettings { ProgressInterval = TimeSpan.FromMilliseconds(10) } }, observer, cts.Token));
+            var observer = new RecordingObserver<SyncItem>();
+            // Cancel once 1 MiB of the object's 24 arrived and the rest is held back: mid-download at any machine load.
+            using (var front = new FlakyFrontDoor(_moto.Endpoint, failFirst: 0, stallResponseAfter: 1024 * 1024))
+            {
+                var target = MediaTarget.Resolve(new MediaTargetOptions
+                {
+                    BucketName = bucket.Name, Prefix = "media", EndpointUrl = front.Endpoint, Region = "us-east-1",
+                    AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
+                }, _ => null);
+                var restoring = Engine.SyncFromS3Async(target, new SyncOptions { Path = restore.Root }, observer, cts.Token);
+                await Task.WhenAny(front.Stalled, restoring);
+                Assert.True(front.Stalled.IsCompleted, "the download ended before the front door held it back");
+                cts.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => restoring);
+            }
             Assert.Empty(FilesUnder(restore.Root));
 
             var rerun = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = restore.Root }, observer, CancellationToken.None);

@@ -195,9 +195,8 @@ namespace MediaOps.Engine.Tests
         public async Task Cancel_mid_multipart_aborts_and_a_rerun_cleans_leftovers_of_a_killed_run()
         {
             using var tree = new TempTree();
-            // 12 parts uploaded one at a time, and progress every 10 ms: the cancel lands after the first
-            // part and long before the last, however fast the machine (the default 500 ms tick let an idle
-            // machine finish the whole upload before the first report).
+            // 12 parts uploaded one at a time; the front door holds the upload back after 2 MiB, so the cancel
+            // lands mid-upload however fast or loaded the machine (a progress tick, as before, can miss it).
             var data = new byte[60 * 1024 * 1024];
             new Random(5).NextBytes(data);
             tree.Write("big.bin", data);
@@ -208,11 +207,22 @@ namespace MediaOps.Engine.Tests
             await bucket.S3.UploadPartAsync(new UploadPartRequest { BucketName = bucket.Name, Key = "media/big.bin", UploadId = leftover.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[5 * 1024 * 1024]) });
             Assert.Single(await bucket.MultipartUploadsAsync());
 
-            var settings = new TransferSettings { Concurrency = 1, MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB, ProgressInterval = TimeSpan.FromMilliseconds(10) };
+            var settings = new TransferSettings { Concurrency = 1, MultipartThreshold = 5 * TransferSettings.MiB, PartSize = 5 * TransferSettings.MiB };
             using var cts = new CancellationTokenSource();
-            var observer = new RecordingObserver<SyncItem> { OnProgress = p => { if (p.BytesDone > 0) cts.Cancel(); } };
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root, Transfer = settings }, observer, cts.Token));
+            // Cancel once 2 MiB of a part went out and the rest is held back: mid-upload at any machine load.
+            using (var front = new FlakyFrontDoor(_moto.Endpoint, failFirst: 0, stallRequestAfter: 2 * 1024 * 1024))
+            {
+                var target = MediaTarget.Resolve(new MediaTargetOptions
+                {
+                    BucketName = bucket.Name, Prefix = "media", EndpointUrl = front.Endpoint, Region = "us-east-1",
+                    AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "test-secret",
+                }, _ => null);
+                var uploading = Engine.SyncToS3Async(target, new SyncOptions { Path = tree.Root, Transfer = settings }, new RecordingObserver<SyncItem>(), cts.Token);
+                await Task.WhenAny(front.Stalled, uploading);
+                Assert.True(front.Stalled.IsCompleted, "the upload ended before the front door held it back");
+                cts.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => uploading);
+            }
             Assert.Empty(await bucket.MultipartUploadsAsync()); // ours aborted on cancel, the leftover before we started
             Assert.Empty(await bucket.KeysAsync());
 
