@@ -25,6 +25,7 @@
         'Test-MediaObject'
         'Invoke-MediaSmokeTest'
         'Get-MediaUrl'
+        'Export-MediaReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -7,10 +7,11 @@
 BeforeDiscovery {
     $module = Import-Module $env:MEDIAOPS_MODULE_PATH -PassThru -Force
     # Cmdlets that do not change anything (or only locally read) and talk to no S3 endpoint.
-    $localOnly = 'New-MediaIamPolicy', 'New-MediaDjangoSettings', 'Get-MediaInventory'
+    $localOnly = 'New-MediaIamPolicy', 'New-MediaDjangoSettings', 'Get-MediaInventory', 'Export-MediaReport'
     # Write probes, objects or buckets: must honour -WhatIf/-Confirm.
     $stateVerbs = 'Initialize', 'Sync', 'Invoke', 'Set', 'Remove', 'Add', 'Clear', 'Install', 'Publish', 'Update', 'Reset', 'Restore', 'Write'
-    $writesProbes = 'Test-MediaAccess'
+    # ...and these, whose verb does not say so: Test-MediaAccess writes probes, Export-MediaReport a file.
+    $writesProbes = 'Test-MediaAccess', 'Export-MediaReport'
     $Cmdlets = foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
         @{
             Name          = $command.Name
@@ -21,7 +22,8 @@ BeforeDiscovery {
     # DESIGN.md's output types, plus every type a cmdlet declares that scripts receive as objects.
     $designTypes = 'CheckResult', 'LocalMediaFile', 'MediaInventorySummary', 'MediaDifference', 'SyncItem', 'SyncResult', 'ObjectCheck', 'MediaUrl' |
         ForEach-Object { "MediaOps.$_" }
-    $declared = $module.ExportedCmdlets.Values.OutputType.Type | Where-Object { $_ -and -not $_.IsPrimitive -and $_ -ne [string] } | ForEach-Object FullName
+    # Framework types (string, FileInfo) come with PowerShell's own views.
+    $declared = $module.ExportedCmdlets.Values.OutputType.Type | Where-Object { $_ -and -not $_.IsPrimitive -and $_.Namespace -notlike 'System*' } | ForEach-Object FullName
     $OutputTypes = @($designTypes) + @($declared) | Sort-Object -Unique | ForEach-Object { @{ TypeName = $_ } }
 }
 
@@ -44,7 +46,7 @@ BeforeAll {
     $script:DesignCmdlets = @(
         'Initialize-MediaBucket', 'Test-MediaBucket', 'Test-MediaCredential', 'Test-MediaAccess', 'New-MediaIamPolicy',
         'New-MediaDjangoSettings', 'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3',
-        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl'
+        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl', 'Export-MediaReport'
     )
 
     # MediaOps commands in a piece of PowerShell, and the parameters they name that do not exist.
@@ -75,7 +77,7 @@ Describe 'Manifest and cmdlet assembly' {
         @($Module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($ClassNames | Sort-Object)
     }
 
-    It 'exports the 13 cmdlets of DESIGN.md, each with a cmdlet class in MediaOps.dll' {
+    It 'exports the cmdlets of DESIGN.md, each with a cmdlet class in MediaOps.dll' {
         @($Manifest.CmdletsToExport | Sort-Object) | Should -Be @($DesignCmdlets | Sort-Object)
         $missing = @($Manifest.CmdletsToExport | Where-Object { $_ -notin $ClassNames })
         $missing | Should -BeNullOrEmpty -Because 'every cmdlet the manifest exports must exist in MediaOps.dll'
