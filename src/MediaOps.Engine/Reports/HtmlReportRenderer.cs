@@ -144,7 +144,7 @@ namespace MediaOps.Reports
                     w.Write($"<rect class=\"bar-{status.ToString().ToLowerInvariant()}\" x=\"{F(x)}\" y=\"{y}\" width=\"{F(segment)}\" height=\"18\"><title>{status}: {s.Count(status):N0}</title></rect>\n");
                     x += segment;
                 }
-                var label = s.Failures > 0 ? $"{s.Total:N0} ({s.Failures:N0} failed)" : s.Warnings > 0 ? $"{s.Total:N0} ({s.Warnings:N0} warnings)" : $"{s.Total:N0}";
+                var label = s.Failures > 0 ? $"{s.Total:N0} ({s.Failures:N0} failed)" : s.Warnings > 0 ? $"{s.Total:N0} ({s.Warnings:N0} {MediaReport.Plural(s.Warnings, "warning")})" : $"{s.Total:N0}";
                 w.Write($"<text x=\"{F(x + 6)}\" y=\"{y + 15}\">{Text(label)}</text>\n");
                 y += rowHeight;
             }

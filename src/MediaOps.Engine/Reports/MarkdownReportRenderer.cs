@@ -34,7 +34,7 @@ namespace MediaOps.Reports
 
             foreach (var s in report.Steps)
             {
-                w.Write($"## {s.Step.Order}. {Cell(s.Step.Title)}\n\nFrom {Cell(s.Step.ProducedBy)}: {s.Total:N0} rows, {s.Failures:N0} failures, {s.Warnings:N0} warnings.\n\n");
+                w.Write($"## {s.Step.Order}. {Cell(s.Step.Title)}\n\nFrom {Cell(s.Step.ProducedBy)}: {s.Total:N0} {MediaReport.Plural(s.Total, "row")}, {s.Failures:N0} {MediaReport.Plural(s.Failures, "failure")}, {s.Warnings:N0} {MediaReport.Plural(s.Warnings, "warning")}.\n\n");
                 if (s.Runs.Count > 0)
                 {
                     w.Write("| Run | From → to | Planned | Transferred | Skipped | Deleted | Failed | Bytes | Duration |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
