@@ -230,6 +230,13 @@ foreach ($file in Get-ChildItem $DocsPath -Filter '*.md' | Sort-Object Name) {
     $pages[$page.Name] = $page
 }
 
+# Parameters declared once on a base class (the target parameters) are described once, in _shared/;
+# a cmdlet's own page wins where it describes one of them too.
+$shared = [ordered]@{}
+foreach ($file in Get-ChildItem (Join-Path $DocsPath '_shared') -Filter '*.md' -ErrorAction SilentlyContinue | Sort-Object Name) {
+    foreach ($entry in (Read-HelpPage $file.FullName).Parameters.GetEnumerator()) { $shared[$entry.Key] = $entry.Value }
+}
+
 $problems = [System.Collections.Generic.List[string]]::new()
 $relative = { param($path) [IO.Path]::GetRelativePath((Get-Location).Path, $path) }
 foreach ($page in $pages.Values) {
@@ -249,7 +256,7 @@ foreach ($command in $commands) {
     foreach ($documented in $page.Parameters.Keys) {
         if ($documented -notin $command.Parameters.Name) { $problems.Add("${where}: documents -$documented, which $($command.Name) does not have (parameters: $(($command.Parameters.Name | ForEach-Object { "-$_" }) -join ' ')).") }
     }
-    foreach ($p in $command.Parameters | Where-Object { -not $_.IsShouldProcess -and -not $page.Parameters.Contains($_.Name) }) {
+    foreach ($p in $command.Parameters | Where-Object { -not $_.IsShouldProcess -and -not $page.Parameters.Contains($_.Name) -and -not $shared.Contains($_.Name) }) {
         Write-Warning "${where}: -$($p.Name) is not documented ('### -$($p.Name)' under '## PARAMETERS')."
     }
     if ($page.Examples.Count -lt 2) { Write-Warning "${where}: has $($page.Examples.Count) example(s); every cmdlet needs at least two." }
@@ -317,6 +324,7 @@ $shouldProcessText = @{
 }
 function Get-ParameterText($Page, $Parameter) {
     if ($Page.Parameters.Contains($Parameter.Name)) { return @($Page.Parameters[$Parameter.Name]) }
+    if ($shared.Contains($Parameter.Name)) { return @($shared[$Parameter.Name]) }
     if ($shouldProcessText.ContainsKey($Parameter.Name)) { return $shouldProcessText[$Parameter.Name] }
     return @()
 }

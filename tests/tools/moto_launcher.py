@@ -43,6 +43,10 @@ MOTO_IAM_LIMITS = """
   (HTTP 400) for a document that is not a JSON object with a Statement, as AWS does.
 - DeleteObjects: moto checks s3:DeleteObject on the bucket ARN; the launcher checks it per key
   as AWS does (a denied key denies the whole request, where AWS reports it per key).
+- AssumeRoleWithWebIdentity: AWS takes it unsigned (the token is the credential); moto's IAM
+  mode demands an Authorization header (KeyError -> HTTP 500). The launcher lets unsigned
+  AssumeRoleWithWebIdentity/AssumeRoleWithSAML through, as AWS does. moto verifies no token
+  (any string is accepted) and no trust policy for them.
 - Actions are moto's mapping (s3/responses.py ACTION_MAP): HEAD bucket is checked as
   s3:HeadBucket; GetBucketEncryption and GetBucketOwnershipControls fall to s3:ListBucket;
   PutBucketEncryption falls to s3:CreateBucket.
@@ -338,6 +342,21 @@ def _install_policy_document_validation():
     S3Backend.put_bucket_policy = put_bucket_policy
 
 
+def _install_unsigned_web_identity():
+    """AssumeRoleWithWebIdentity/SAML are unsigned in AWS; moto's IAM mode answers them with HTTP 500."""
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+    unsigned = {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
+
+    def authenticate(self, resource="*"):
+        if "Authorization" not in self.headers and self._get_action() in unsigned:
+            return None
+        return original(self, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authenticate
+
+
 def fix_sigv4_canonicalisation():
     """Replace moto's S3 SigV4 check under IAM enforcement (getmoto/moto#5948); see module doc."""
     _install_s3_signature_fix()
@@ -358,6 +377,7 @@ def main():
     if args.emulate_s3_prefix_condition:
         _install_s3_prefix_condition_emulation()
     _install_policy_document_validation()
+    _install_unsigned_web_identity()
 
     from moto.server import ThreadedMotoServer
 

@@ -16,8 +16,8 @@ namespace MediaOps.Aws
     /// </summary>
     public sealed class AwsClientFactory : IAwsClientFactory
     {
-        private readonly ConcurrentDictionary<string, Lazy<(AWSCredentials Credentials, string Source)>> _credentials =
-            new ConcurrentDictionary<string, Lazy<(AWSCredentials, string)>>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<ResolvedCredentials>> _credentials =
+            new ConcurrentDictionary<string, Lazy<ResolvedCredentials>>(StringComparer.Ordinal);
         private readonly Lazy<ResolvedRegion> _chainRegion = new Lazy<ResolvedRegion>(RegionFromChain);
 
         /// <summary>Connections kept per server; sized for parallel transfers.</summary>
@@ -52,9 +52,11 @@ namespace MediaOps.Aws
             return new AmazonS3Client(creds, config);
         }
 
-        public IAmazonSecurityTokenService CreateSts(MediaTarget target)
+        public IAmazonSecurityTokenService CreateSts(MediaTarget target) =>
+            new AmazonSecurityTokenServiceClient(Credentials(target).Credentials, StsConfig(target));
+
+        private AmazonSecurityTokenServiceConfig StsConfig(MediaTarget target)
         {
-            var creds = Credentials(target).Credentials;
             var region = ResolveRegion(target).Name;
             var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 3 };
             if (target.IsCustomEndpoint)
@@ -67,23 +69,38 @@ namespace MediaOps.Aws
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             }
-            return new AmazonSecurityTokenServiceClient(creds, config);
+            return config;
         }
 
         public string DescribeCredentialSource(MediaTarget target) => Credentials(target).Source;
+
+        public RoleSession DescribeRole(MediaTarget target) => Credentials(target).Role?.Current;
+
+        /// <summary>How many sessions the role of <paramref name="target"/> has had in this run (0 without -RoleArn).</summary>
+        public int RoleSessions(MediaTarget target) => Credentials(target).Role?.Sessions ?? 0;
 
         public ResolvedRegion ResolveRegion(MediaTarget target) =>
             !string.IsNullOrEmpty(target.Region)
                 ? new ResolvedRegion(target.Region, "parameter or AWS_S3_REGION_NAME")
                 : _chainRegion.Value;
 
-        /// <summary>Resolved once per distinct source in this run (explicit keys are not worth caching and hold the secret).</summary>
-        private (AWSCredentials Credentials, string Source) Credentials(MediaTarget target)
+        /// <summary>
+        /// Resolved once per distinct source in this run: an assumed role is one STS call per run (then renewals),
+        /// not one per client. Plain explicit keys are not worth caching.
+        /// </summary>
+        private ResolvedCredentials Credentials(MediaTarget target)
         {
-            if (target.HasExplicitKeys) return CredentialResolver.Resolve(target);
-            var key = string.IsNullOrEmpty(target.ProfileName) ? "chain" : "profile:" + target.ProfileName;
-            return _credentials.GetOrAdd(key, _ => new Lazy<(AWSCredentials, string)>(() => CredentialResolver.Resolve(target))).Value;
+            var role = target.Role;
+            if (target.HasExplicitKeys && role == null) return CredentialResolver.Resolve(target, () => StsConfig(target));
+            var key = target.HasExplicitKeys ? "keys:" + target.AccessKeyId
+                : string.IsNullOrEmpty(target.ProfileName) ? "chain" : "profile:" + target.ProfileName;
+            if (role != null)
+                key += $"|role:{role.RoleArn}|{role.SessionName}|{role.ExternalId}|{role.DurationSeconds}|{(role.UsesWebIdentity ? role.WebIdentityToken.GetHashCode() : 0)}|{target.EndpointUrl}";
+            return _credentials.GetOrAdd(key, _ => new Lazy<ResolvedCredentials>(() => CredentialResolver.Resolve(target, () => StsConfig(target), UtcNow))).Value;
         }
+
+        /// <summary>The clock role sessions renew by; tests move it instead of waiting.</summary>
+        internal Func<DateTime> UtcNow { get; set; }
 
         private static ResolvedRegion RegionFromChain()
         {

@@ -1,21 +1,114 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using MediaOps.Errors;
 using MediaOps.Targets;
 
 namespace MediaOps.Aws
 {
+    /// <summary>Credentials for one target, where they came from (never the secret) and, with -RoleArn, the role they assume.</summary>
+    internal sealed class ResolvedCredentials
+    {
+        public ResolvedCredentials(AWSCredentials credentials, string source, RoleCredentials role = null)
+        {
+            Credentials = credentials;
+            Source = source;
+            Role = role;
+        }
+
+        public AWSCredentials Credentials { get; }
+        public string Source { get; }
+        public RoleCredentials Role { get; }
+    }
+
     /// <summary>
     /// Where a target's credentials come from: explicit keys (-Credential), then a named profile
     /// (-ProfileName), then the SDK's default chain (env, profile, SSO, web identity, container,
-    /// instance role). The place for anything that turns base credentials into others (role assumption).
+    /// instance role). With -RoleArn those base credentials assume the role (or, with -WebIdentityToken,
+    /// the token does, with no base credentials) and the result renews itself (<see cref="RoleCredentials"/>).
     /// </summary>
     internal static class CredentialResolver
     {
-        /// <summary>The credentials and a description of their source (never the secret).</summary>
-        public static (AWSCredentials Credentials, string Source) Resolve(MediaTarget target)
+        /// <summary>
+        /// The credentials and a description of their source. With a role, the role is assumed here, once,
+        /// so a role that cannot be assumed is one MediaOps.RoleNotAssumed error before any work starts.
+        /// </summary>
+        public static ResolvedCredentials Resolve(MediaTarget target, Func<AmazonSecurityTokenServiceConfig> stsConfig, Func<DateTime> utcNow = null)
+        {
+            var role = target.Role;
+            if (role == null)
+            {
+                var (credentials, source) = ResolveBase(target);
+                return new ResolvedCredentials(credentials, source);
+            }
+
+            var baseSource = "no AWS credentials";
+            AWSCredentials baseCredentials = null;
+            if (!role.UsesWebIdentity) (baseCredentials, baseSource) = ResolveBase(target);
+            var assumed = new RoleCredentials(ct => AssumeAsync(role, baseCredentials, baseSource, stsConfig, ct), utcNow);
+            try
+            {
+                assumed.GetCredentials();
+            }
+            catch (Exception ex)
+            {
+                throw S3ErrorTranslator.RoleNotAssumed(ex, role, baseSource);
+            }
+            var described = role.UsesWebIdentity ? role.Describe() : $"{role.Describe()}, assumed with {baseSource}";
+            return new ResolvedCredentials(assumed, described, assumed);
+        }
+
+        private static async Task<RoleSession> AssumeAsync(RoleRequest role, AWSCredentials baseCredentials, string baseSource,
+            Func<AmazonSecurityTokenServiceConfig> stsConfig, CancellationToken cancellationToken)
+        {
+            try
+            {
+                // AssumeRoleWithWebIdentity is an unsigned call: the token is the credential.
+                using (var sts = new AmazonSecurityTokenServiceClient(baseCredentials ?? new AnonymousAWSCredentials(), stsConfig()))
+                {
+                    Amazon.SecurityToken.Model.Credentials keys;
+                    string arn;
+                    if (role.UsesWebIdentity)
+                    {
+                        var response = await sts.AssumeRoleWithWebIdentityAsync(new AssumeRoleWithWebIdentityRequest
+                        {
+                            RoleArn = role.RoleArn,
+                            RoleSessionName = role.SessionName,
+                            WebIdentityToken = role.WebIdentityToken,
+                            DurationSeconds = role.DurationSeconds,
+                        }, cancellationToken).ConfigureAwait(false);
+                        keys = response.Credentials;
+                        arn = response.AssumedRoleUser?.Arn;
+                    }
+                    else
+                    {
+                        var response = await sts.AssumeRoleAsync(new AssumeRoleRequest
+                        {
+                            RoleArn = role.RoleArn,
+                            RoleSessionName = role.SessionName,
+                            ExternalId = role.ExternalId,
+                            DurationSeconds = role.DurationSeconds,
+                        }, cancellationToken).ConfigureAwait(false);
+                        keys = response.Credentials;
+                        arn = response.AssumedRoleUser?.Arn;
+                    }
+                    var expires = keys.Expiration ?? DateTime.UtcNow.AddSeconds(role.DurationSeconds ?? 3600);
+                    return new RoleSession(new ImmutableCredentials(keys.AccessKeyId, keys.SecretAccessKey, keys.SessionToken),
+                        expires.ToUniversalTime(), arn);
+                }
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                throw S3ErrorTranslator.RoleNotAssumed(ex, role, baseSource);
+            }
+        }
+
+        private static (AWSCredentials Credentials, string Source) ResolveBase(MediaTarget target)
         {
             if (target.HasExplicitKeys)
             {
@@ -65,7 +158,7 @@ namespace MediaOps.Aws
             if (name.IndexOf("Environment", StringComparison.Ordinal) >= 0 ||
                 (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) && (creds is BasicAWSCredentials || creds is SessionAWSCredentials)))
                 return "environment variables (AWS_ACCESS_KEY_ID)";
-            if (name.IndexOf("WebIdentity", StringComparison.Ordinal) >= 0) return "web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)";
+            if (name.IndexOf("WebIdentity", StringComparison.Ordinal) >= 0) return "web identity token (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)";
             if (name.IndexOf("SSO", StringComparison.Ordinal) >= 0) return "AWS SSO / IAM Identity Center profile";
             if (name.IndexOf("ECS", StringComparison.OrdinalIgnoreCase) >= 0 || name.IndexOf("Container", StringComparison.Ordinal) >= 0) return "container credentials (ECS/EKS task role)";
             if (name.IndexOf("InstanceProfile", StringComparison.Ordinal) >= 0 || name.IndexOf("DefaultInstance", StringComparison.Ordinal) >= 0) return "EC2 instance role (instance metadata)";

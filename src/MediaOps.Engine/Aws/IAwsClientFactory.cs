@@ -11,6 +11,8 @@ namespace MediaOps.Aws
         IAmazonSecurityTokenService CreateSts(MediaTarget target);
         /// <summary>How the credentials were found (never the secret).</summary>
         string DescribeCredentialSource(MediaTarget target);
+        /// <summary>The session of the role the credentials assumed (-RoleArn), or null when no role is assumed.</summary>
+        RoleSession DescribeRole(MediaTarget target);
         /// <summary>The region the clients use and where it came from.</summary>
         ResolvedRegion ResolveRegion(MediaTarget target);
     }

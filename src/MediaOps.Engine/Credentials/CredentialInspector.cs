@@ -17,7 +17,7 @@ namespace MediaOps.Credentials
 
         public CredentialInspector(IAwsClientFactory clients) => _clients = clients ?? throw new ArgumentNullException(nameof(clients));
 
-        /// <summary>Reports the rows (CredentialSource, Identity, NotRoot, CredentialType) to <paramref name="rows"/>.</summary>
+        /// <summary>Reports the rows (CredentialSource, Identity, AssumedRole with -RoleArn, NotRoot, CredentialType) to <paramref name="rows"/>.</summary>
         public async Task InspectAsync(MediaTarget target, IRunObserver<CheckResult> rows, CancellationToken cancellationToken)
         {
             var subject = target.BucketName == null ? "credentials" : target.Uri;
@@ -42,6 +42,19 @@ namespace MediaOps.Credentials
             var arn = who.Arn ?? "";
             rows.Row(new CheckResult(subject, "Identity", CheckStatus.Pass, "a caller identity", arn,
                 $"Account {who.Account}, user id {who.UserId}."));
+
+            if (target.Role != null)
+            {
+                var session = _clients.DescribeRole(target);
+                var assumed = session?.AssumedRoleArn ?? arn;
+                var expiry = session == null ? "" : $", expires {session.ExpirationUtc:u}";
+                var asExpected = ClassifyArn(arn) == PrincipalKind.AssumedRole;
+                rows.Row(new CheckResult(subject, "AssumedRole", asExpected ? CheckStatus.Pass : CheckStatus.Fail, target.Role.RoleArn,
+                    $"{assumed} (session {target.Role.SessionName}{expiry})",
+                    asExpected
+                        ? $"Role {target.Role.RoleArn} assumed{(target.Role.UsesWebIdentity ? " through the web identity token" : "")} as session '{target.Role.SessionName}'{expiry}; MediaOps renews it before it expires."
+                        : $"STS says the caller is {arn}, not a session of {target.Role.RoleArn}: check that -EndpointUrl's STS is the one that issued the role."));
+            }
 
             var kind = ClassifyArn(arn);
             rows.Row(kind == PrincipalKind.Root

@@ -123,6 +123,51 @@ namespace MediaOps.Errors
                 "No AWS credentials were found. Pass -Credential (user = access key id, password = secret), -ProfileName, " +
                 "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available.", null, inner);
 
+        /// <summary>
+        /// STS refused (or could not be asked) to assume <paramref name="role"/>: one Authentication error that
+        /// names the role and what to check. Never contains the web identity token, even if STS echoed it.
+        /// </summary>
+        public static MediaOpsException RoleNotAssumed(Exception ex, Targets.RoleRequest role, string baseSource)
+        {
+            ex = Unwrap(ex);
+            if (ex is MediaOpsException mex && mex.ErrorId == "MediaOps.RoleNotAssumed") return mex;
+            var se = ex as AmazonServiceException;
+            var code = se?.ErrorCode;
+            var how = role.UsesWebIdentity ? "with the web identity token" : "with " + baseSource;
+            string check;
+            switch (code)
+            {
+                case "InvalidIdentityToken":
+                case "ExpiredTokenException":
+                case "ExpiredToken":
+                case "IDPRejectedClaim":
+                case "IDPCommunicationError":
+                    check = "Check that the token is fresh (ask the managed identity for a new one), that its issuer is an IAM OIDC identity provider in the role's account, and that its audience and subject match the role's trust policy.";
+                    break;
+                case "ValidationError":
+                    check = "Check -DurationSeconds (AWS accepts 900 up to the role's maximum session duration) and -RoleSessionName.";
+                    break;
+                case "AccessDenied":
+                default:
+                    check = role.UsesWebIdentity
+                        ? "Check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for the token's issuer (Federated principal), audience and subject."
+                        : "Check that the role's trust policy names this caller as Principal" + (role.ExternalId != null ? " with an sts:ExternalId condition equal to -ExternalId" : "") +
+                          ", and that the caller's own policy allows sts:AssumeRole on the role.";
+                    break;
+            }
+            if (se == null)
+                check = "STS did not answer: check the network and proxy (and -EndpointUrl for an S3-compatible server, whose STS is on the same endpoint).";
+            var said = se == null ? ex.Message : $"STS answered {(int)se.StatusCode} {code}: {se.Message}";
+            if (role.WebIdentityToken != null) said = said.Replace(role.WebIdentityToken, "<token>");
+            var inner = role.WebIdentityToken != null && (ex.ToString().IndexOf(role.WebIdentityToken, StringComparison.Ordinal) >= 0) ? null : ex;
+            return new MediaOpsException("RoleNotAssumed", FailureKind.Authentication,
+                $"Could not assume role '{role.RoleArn}' {how}. {said.TrimEnd('.')}. {check}", role.RoleArn, inner)
+            {
+                ServiceErrorCode = code,
+                HttpStatus = se == null || se.StatusCode == 0 ? (int?)null : (int)se.StatusCode,
+            };
+        }
+
         private static string RegionHint(AmazonServiceException se)
         {
             var region = RegionFromError(se);

@@ -30,6 +30,8 @@ namespace MediaOps.Targets
         internal string AccessKeyId { get; private set; }
         internal string SecretAccessKey { get; private set; }
         internal string SessionToken { get; private set; }
+        /// <summary>The role the credentials assume (-RoleArn); null when the base credentials are used as they are.</summary>
+        public RoleRequest Role { get; private set; }
         public bool HasExplicitKeys => !string.IsNullOrEmpty(AccessKeyId);
         /// <summary>True when talking to an S3-compatible endpoint rather than AWS itself.</summary>
         public bool IsCustomEndpoint => !string.IsNullOrEmpty(EndpointUrl);
@@ -106,6 +108,15 @@ namespace MediaOps.Targets
                 t.AccessKeyId = options.AccessKeyId.Trim();
                 t.SecretAccessKey = options.SecretAccessKey;
                 t.SessionToken = string.IsNullOrEmpty(options.SessionToken) ? null : options.SessionToken;
+            }
+            if (options.Role != null)
+            {
+                options.Role.Validate();
+                if (options.Role.UsesWebIdentity && (t.HasExplicitKeys || t.ProfileName != null))
+                    throw new MediaOpsException("WebIdentityWithCredentials", FailureKind.InvalidArgument,
+                        "-WebIdentityToken is the only credential a web identity role needs. Drop -Credential/-ProfileName, or drop -WebIdentityToken to assume the role with them.");
+                t.Role = options.Role;
+                t._notes.Add($"assuming {options.Role.Describe()} as session '{options.Role.SessionName}'");
             }
             return t;
         }

@@ -12,5 +12,7 @@ namespace MediaOps.Targets
         /// <summary>Never printed, logged or stored.</summary>
         public string SecretAccessKey { get; set; }
         public string SessionToken { get; set; }
+        /// <summary>A role to assume with the base credentials, or through a web identity token; null: none.</summary>
+        public RoleRequest Role { get; set; }
     }
 }
