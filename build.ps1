@@ -101,6 +101,9 @@ function Invoke-Package {
     $repo = Join-Path $Out 'repo'
     New-Item -ItemType Directory -Path $repo -Force | Out-Null
     $null = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOut -OutputPath $repo
+    # The same folder as a zip for Azure Automation and SSM aws:executeScript attachments.
+    $zip = & (Join-Path $Root 'tools/New-ModuleZip.ps1') -ModulePath $ModuleOut -OutputPath (Join-Path $Out 'MediaOps.zip')
+    Write-Host "Packaged $($zip.FullName)" -ForegroundColor Green
 }
 
 foreach ($t in $Task) {
