@@ -29,8 +29,11 @@ namespace MediaOps.Infrastructure
         internal static void EnsureRegistered()
         {
             if (_registered) return;
+            var isFramework = RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+            var unsupported = UnsupportedHostMessage(isFramework, Environment.Version, RuntimeInformation.FrameworkDescription);
+            if (unsupported != null) throw new PlatformNotSupportedException(unsupported);
             _registered = true;
-            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            if (isFramework)
             {
                 AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencies;
                 return;
@@ -39,6 +42,18 @@ namespace MediaOps.Infrastructure
             bridge.GetType("MediaOps.Isolation.EngineLoadContext", throwOnError: true)
                   .GetMethod("Register", BindingFlags.Public | BindingFlags.Static)
                   .Invoke(null, new object[] { ModuleDirectory, DependencyDirectory });
+        }
+
+        /// <summary>
+        /// Null on a supported host: Windows PowerShell 5.1 (.NET Framework 4.7.2+) or PowerShell 7.2+ (.NET 6+).
+        /// PowerShell 7.0/7.1 (.NET Core 3.1/.NET 5) pass the manifest's PowerShellVersion = '5.1' but cannot load
+        /// the isolation layer (net6.0); they get this one message instead of a FileLoadException later.
+        /// </summary>
+        internal static string UnsupportedHostMessage(bool isFramework, Version runtime, string runtimeDescription)
+        {
+            if (isFramework || runtime.Major >= 6) return null;
+            return $"MediaOps needs PowerShell 7.2 or later, or Windows PowerShell 5.1; this session runs on {runtimeDescription} " +
+                   "(PowerShell 7.0 or 7.1, both out of support). Install PowerShell 7.4 LTS; in Azure Automation choose the 7.4, 7.2 or 5.1 runtime.";
         }
 
         // Windows PowerShell 5.1 only. The event fires for every module's failed binds, so answer only
