@@ -27,6 +27,12 @@ Configuration keys:
                  before forwarding), "delay:<ms>" (hold the request, then forward it) or "throttle:<KiB/s>"
                  (forward, then trickle the response body, e.g. to kill a client mid-download) or
                  "corrupt_response" (flip one byte in the middle of the response body, e.g. of a GetObject)
+                 or "listing:<how>" (forward a ListObjectsV2, then rewrite the answer as a broken server would:
+                 out_of_order: swap the first two keys; repeat: list the first key twice; no_token: truncated
+                 without a continuation token; outside_prefix: the first key moved outside the prefix;
+                 no_truncation_flag: IsTruncated removed; not_xml: a 200 body that is not XML; cut: the body
+                 cut in half; control_char: a raw U+0001 in the first key, as a server that ignores
+                 encoding-type=url would send it)
     verify_checksums  check Content-MD5, x-amz-checksum-* (header or aws-chunked trailer) and a hex
                  x-amz-content-sha256 against the body, and answer 400 BadDigest on a mismatch, as AWS does
                  (moto does not)
@@ -419,6 +425,14 @@ class FaultProxy:
         elif fault and fault.startswith("throttle:"):
             rate = int(fault.split(":", 1)[1]) * 1024
             fault = None
+        rewrite = None
+        if fault and fault.startswith("listing:"):
+            rewrite = fault.split(":", 1)[1]
+            if rewrite not in LISTING_REWRITES:
+                raise ValueError(f"unknown listing rewrite {rewrite}")
+            self.stats["injected"] += 1
+            self.count("faults", f"{fault} {req.op}")
+            fault = None
         if req.headers.get("expect", "").lower() == "100-continue":
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             await writer.drain()
@@ -494,6 +508,12 @@ class FaultProxy:
             await self.relay_response(req, head, up_reader, _Discard())
             up_writer.close()
             return False, None
+        if rewrite:
+            keep_upstream = await self.relay_rewritten(head, up_reader, writer, rewrite)
+            if not keep_upstream:
+                up_writer.close()
+                return False, None
+            return req.headers.get("connection", "").lower() != "close", upstream
         keep_upstream = await self.relay_response(req, head, up_reader, writer, rate, corrupt=fault == "corrupt_response")
         if not keep_upstream:
             up_writer.close()
@@ -583,6 +603,72 @@ class FaultProxy:
             reusable = False
         await writer.drain()
         return reusable
+
+
+    async def relay_rewritten(self, head, up_reader, writer, how):
+        """Reads the whole answer, rewrites its listing body (see LISTING_REWRITES) and sends it with a fresh Content-Length."""
+        start, header_lines = head
+        headers = {n.lower(): v for n, v in header_lines}
+        reusable = headers.get("connection", "").lower() != "close"
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            body, _ = await read_chunked(up_reader)
+        elif "content-length" in headers:
+            body = await up_reader.readexactly(int(headers["content-length"]))
+        else:
+            body = await up_reader.read()
+            reusable = False
+        status = int(start.split(" ", 2)[1])
+        if status == 200:
+            body = LISTING_REWRITES[how](body)
+        kept = [(n, v) for n, v in header_lines if n.lower() not in ("content-length", "transfer-encoding", "content-md5")]
+        kept.append(("Content-Length", str(len(body))))
+        writer.write(("\r\n".join([start] + [f"{n}: {v}" for n, v in kept]) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        return reusable
+
+
+# ---------------------------------------------------------------- listing rewrites (a server that breaks S3's promises)
+
+_CONTENTS = re.compile(rb"<Contents>.*?</Contents>", re.S)
+
+
+def _swap_first_two(body):
+    blocks = list(_CONTENTS.finditer(body))
+    if len(blocks) < 2:
+        raise ValueError("out_of_order needs a page with two keys")
+    a, b = blocks[0], blocks[1]
+    return body[:a.start()] + b.group(0) + body[a.end():b.start()] + a.group(0) + body[b.end():]
+
+
+def _repeat_first(body):
+    first = _CONTENTS.search(body)
+    body = body[:first.end()] + first.group(0) + body[first.end():]
+    return re.sub(rb"<KeyCount>(\d+)</KeyCount>", lambda m: b"<KeyCount>%d</KeyCount>" % (int(m.group(1)) + 1), body)
+
+
+def _truncated_without_token(body):
+    body = re.sub(rb"<IsTruncated>\w+</IsTruncated>", b"<IsTruncated>true</IsTruncated>", body)
+    return re.sub(rb"<NextContinuationToken>.*?</NextContinuationToken>", b"", body, flags=re.S)
+
+
+def _first_key_outside(body):
+    return re.sub(rb"<Key>", b"<Key>outside-the-prefix/", body, count=1)
+
+
+def _first_key_control_char(body):
+    return re.sub(rb"</Key>", b"\x01</Key>", body, count=1)
+
+
+LISTING_REWRITES = {
+    "out_of_order": _swap_first_two,
+    "repeat": _repeat_first,
+    "no_token": _truncated_without_token,
+    "outside_prefix": _first_key_outside,
+    "no_truncation_flag": lambda body: re.sub(rb"<IsTruncated>\w+</IsTruncated>", b"", body),
+    "not_xml": lambda body: b"Service temporarily unavailable - this is not XML {",
+    "cut": lambda body: body[: len(body) // 2],
+    "control_char": _first_key_control_char,
+}
 
 
 async def read_response_head(up_reader):

@@ -9,6 +9,8 @@ namespace MediaOps.Local
         Symlink = 1,
         /// <summary>A directory that could not be listed; <see cref="LocalEntry.Error"/> says why.</summary>
         UnreadableDirectory = 2,
+        /// <summary>A file or folder whose name is not valid UTF-8 (it cannot be opened by name, nor be a key).</summary>
+        InvalidName = 3,
     }
 
     /// <summary>One entry of the sorted local walk. Paths use '/' and are relative to the walk root.</summary>

@@ -32,9 +32,17 @@ namespace MediaOps.Local
 
         public string Root => _root;
 
-        /// <summary>True for a temp file that a download of this module left behind.</summary>
-        public static bool IsOwnTempFile(string fileName) =>
-            fileName.StartsWith(TempFilePrefix, StringComparison.Ordinal) && fileName.EndsWith(TempFileSuffix, StringComparison.Ordinal);
+        /// <summary>
+        /// True for exactly the names <see cref="NewTempFileName"/> makes (128 random bits): a user's
+        /// ".mediaops-notes.tmp" is a file like any other. A restore only ever removes the temp files it created.
+        /// </summary>
+        public static bool IsOwnTempFile(string fileName) => OwnTempName.IsMatch(fileName);
+
+        /// <summary>A fresh temp file name; created with FileMode.CreateNew, so it never replaces a file that exists.</summary>
+        public static string NewTempFileName() => TempFilePrefix + Guid.NewGuid().ToString("N") + TempFileSuffix;
+
+        private static readonly System.Text.RegularExpressions.Regex OwnTempName =
+            new System.Text.RegularExpressions.Regex(@"\A\.mediaops-[0-9a-f]{32}\.tmp\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>The sorted walk. Throws DirectoryNotFoundException when the root is missing.</summary>
         public IEnumerable<LocalEntry> Walk()
@@ -70,7 +78,12 @@ namespace MediaOps.Local
             foreach (var node in nodes)
             {
                 var relative = relativePrefix + node.Info.Name;
-                if (node.IsDirectory)
+                if (node.BadName)
+                {
+                    yield return new LocalEntry(relative, node.Info.FullName, LocalEntryKind.InvalidName, 0, DateTime.MinValue,
+                        $"its name is not valid UTF-8 ({(node.Info is DirectoryInfo ? "a folder" : "a file")}), and S3 keys are UTF-8");
+                }
+                else if (node.IsDirectory)
                 {
                     foreach (var e in WalkDirectory(node.Info.FullName, relative + "/", depth + 1)) yield return e;
                 }
@@ -105,6 +118,13 @@ namespace MediaOps.Local
                 for (var i = 0; i < infos.Length; i++)
                 {
                     var info = infos[i];
+                    if (IsUnreadableName(info))
+                    {
+                        // Not valid UTF-8: .NET decodes it with U+FFFD, and that name does not exist, so it can be neither read nor entered.
+                        result[i] = new Node(info, false, false, false, badName: true);
+                        keys[i] = info.Name;
+                        continue;
+                    }
                     var isLink = (info.Attributes & FileAttributes.ReparsePoint) != 0;
                     var isDir = (info.Attributes & FileAttributes.Directory) != 0;
                     var followedAsFile = false;
@@ -137,6 +157,30 @@ namespace MediaOps.Local
             return link; // Windows PowerShell 5.1: FileInfo already follows links there
         }
 
+        /// <summary>
+        /// A name that is not valid UTF-8 on a Unix file system: .NET replaces the bad bytes with U+FFFD,
+        /// and nothing exists under the replaced name (a name that really holds U+FFFD stats fine).
+        /// </summary>
+        private static bool IsUnreadableName(FileSystemInfo info) =>
+            info.Name.IndexOf('\uFFFD') >= 0 && (int)info.Attributes == -1 && !info.Exists;
+
+        /// <summary>What a symlink ends at: "a folder", "a file", or "nothing (its target is missing)" (e.g. an unmounted volume).</summary>
+        public static string LinkPointsTo(string link)
+        {
+            try
+            {
+                if (Directory.Exists(link)) return "a folder"; // follows the link
+                // File.Exists is true for a dangling link on .NET; the final target's own existence is what counts.
+                if (ResolveLinkTarget != null)
+                    return ResolveLinkTarget.Invoke(null, new object[] { link, true }) is FileSystemInfo target && target.Exists ? "a file" : "nothing (its target is missing)";
+                return File.Exists(link) ? "a file" : "nothing (its target is missing)";
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Reflection.TargetInvocationException)
+            {
+                return "nothing (its target is missing)";
+            }
+        }
+
         private static DateTime SafeTime(FileSystemInfo info)
         {
             try { return info.LastWriteTimeUtc; } catch (IOException) { return DateTime.MinValue; }
@@ -144,8 +188,9 @@ namespace MediaOps.Local
 
         private readonly struct Node
         {
-            public Node(FileSystemInfo info, bool isDirectory, bool isLink, bool followedAsFile)
+            public Node(FileSystemInfo info, bool isDirectory, bool isLink, bool followedAsFile, bool badName = false)
             {
+                BadName = badName;
                 Info = info;
                 IsDirectory = isDirectory;
                 IsLink = isLink;
@@ -155,6 +200,7 @@ namespace MediaOps.Local
             public bool IsDirectory { get; }
             public bool IsLink { get; }
             public bool FollowedAsFile { get; }
+            public bool BadName { get; }
         }
     }
 }

@@ -96,6 +96,9 @@ namespace MediaOps.Local
                 case LocalEntryKind.UnreadableDirectory:
                     findings.Insert(0, $"{NameProblems.Unreadable}: the folder cannot be listed ({entry.Error}). Fix its permissions for the account that runs the sync.");
                     break;
+                case LocalEntryKind.InvalidName:
+                    findings.Insert(0, $"{NameProblems.NotUtf8}: {entry.Error}; it cannot be synced or served. Rename it to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest) and update the FileField value.");
+                    break;
                 default:
                     var error = ReadError(entry.FullName);
                     if (error != null)

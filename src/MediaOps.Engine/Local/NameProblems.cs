@@ -17,6 +17,7 @@ namespace MediaOps.Local
         public const string Unreadable = "Unreadable";
         public const string StaticAsset = "StaticAsset";
         public const string TempFile = "TempFile";
+        public const string NotUtf8 = "NotUtf8";
 
         public const int MaxKeyBytes = 1024;
 
@@ -113,7 +114,7 @@ namespace MediaOps.Local
         public const string Separator = "; ";
 
         private static readonly System.Text.RegularExpressions.Regex FindingStart =
-            new System.Text.RegularExpressions.Regex("(?:^|; )(" + string.Join("|", new[] { KeyTooLong, NotNfc, UnportableName, Symlink, Unreadable, StaticAsset, TempFile }) + "): ");
+            new System.Text.RegularExpressions.Regex("(?:^|; )(" + string.Join("|", new[] { KeyTooLong, NotNfc, UnportableName, Symlink, Unreadable, StaticAsset, TempFile, NotUtf8 }) + "): ");
 
         /// <summary>The kinds named in a Problem text (file names inside messages cannot fake one: only known kinds after the separator count).</summary>
         public static IEnumerable<string> KindsIn(string problem)

@@ -28,7 +28,10 @@ namespace MediaOps.Sync
         {
             var s3 = _clients.CreateS3(target);
             var comparer = new ContentComparer(s3, target.BucketName, Settings(options));
-            var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude));
+            var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude))
+            {
+                OnOwnTempFile = partial => { observer.Verbose($"'{partial.RelativePath}' is a restore's partial download; not compared."); return true; },
+            };
             long differences = 0;
             await RunPlanner(planner, async pair =>
             {
@@ -43,7 +46,11 @@ namespace MediaOps.Sync
                 };
                 if (pair.Local != null && !pair.Local.IsFile) return; // symlinks and unreadable folders: Get-MediaInventory reports them
                 if (pair.Remote == null) { diff.State = DifferenceState.OnlyLocal; diff.Reason = "not uploaded yet"; }
-                else if (pair.Local == null) { diff.State = DifferenceState.OnlyRemote; diff.Reason = "no local file"; }
+                else if (pair.Local == null)
+                {
+                    diff.State = DifferenceState.OnlyRemote;
+                    diff.Reason = pair.NotEnteredBy == null ? "no local file" : $"under '{pair.NotEnteredBy.RelativePath}', which was not walked ({Describe(pair.NotEnteredBy.Kind)})";
+                }
                 else
                 {
                     // "Cannot tell" counts as changed: only a proof makes a pair the same.
@@ -71,7 +78,16 @@ namespace MediaOps.Sync
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
             var comparer = new ContentComparer(s3, target.BucketName, settings);
-            var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude));
+            var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude))
+            {
+                // A restore's partial download (running now, or killed) is not an upload.
+                OnOwnTempFile = partial =>
+                {
+                    observer.Warning($"Skipped '{partial.RelativePath}': it looks like the partial download of a Sync-MediaFromS3 (running or interrupted), so it is not uploaded. Delete it once no restore into '{root}' is running.");
+                    Interlocked.Increment(ref run.Counters.Skipped);
+                    return true;
+                },
+            };
             using (var deletes = new DeleteSpool())
             {
                 await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
@@ -79,6 +95,8 @@ namespace MediaOps.Sync
                     Interlocked.Increment(ref run.Counters.Examined);
                     if (pair.Local == null)
                     {
+                        // Under a folder the walk did not enter (symlink, unreadable): not gone, so never deleted.
+                        if (pair.NotEnteredBy != null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
                         if (options.Delete && pair.Key.StartsWith(target.Prefix, StringComparison.Ordinal)) deletes.Add(pair.Key, pair.Remote.Size);
                         return;
                     }
@@ -104,7 +122,7 @@ namespace MediaOps.Sync
                 }, ct), ct).ConfigureAwait(false);
 
                 if (options.Delete && deletes.Count > 0)
-                    await new PrefixDeleter(s3, target, run).DeleteAsync(deletes, options, ct).ConfigureAwait(false);
+                    await new PrefixDeleter(s3, target, run).DeleteAsync(deletes, planner.RemoteObjects, options, ct).ConfigureAwait(false);
             }
             return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
@@ -133,11 +151,20 @@ namespace MediaOps.Sync
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings);
             var downloader = new S3Downloader(s3, target.BucketName, root, settings);
+            // LastModified has whole seconds: an object stamped in the second of -Since may have been written after
+            // it, so that whole second counts as "after" (copying one object too many is safe; missing one is not).
+            DateTime? since = options.SinceUtc.HasValue
+                ? new DateTime(options.SinceUtc.Value.Ticks - options.SinceUtc.Value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc)
+                : (DateTime?)null;
             var comparer = new ContentComparer(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
             {
-                // Temp files of a killed restore: never shown under a real name, removed on the next run.
-                OnStaleTempFile = stale => { if (!options.WhatIf) S3Downloader.TryDelete(stale.FullName); },
+                // Another restore's temp file (running, or killed): only the run that created a temp file removes it.
+                OnOwnTempFile = other =>
+                {
+                    observer.Warning($"'{other.RelativePath}' looks like the partial download of another Sync-MediaFromS3 (running or interrupted); it is left alone. Delete it once no restore into '{root}' is running.");
+                    return false;
+                },
             };
 
             await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
@@ -145,7 +172,7 @@ namespace MediaOps.Sync
                 Interlocked.Increment(ref run.Counters.Examined);
                 var remote = pair.Remote;
                 if (remote == null) return; // local-only files are none of a restore's business
-                if (options.SinceUtc.HasValue && remote.LastModifiedUtc <= options.SinceUtc.Value) return;
+                if (since.HasValue && remote.LastModifiedUtc < since.Value) return;
                 var problem = LocalPathGuard.Problem(pair.RelativePath);
                 if (problem != null)
                 {
@@ -184,6 +211,9 @@ namespace MediaOps.Sync
                     bytes => downloader.DownloadAsync(pair.Key, pair.Remote.LastModifiedUtc, pair.RelativePath, bytes, ct), ct);
             }
         }
+
+        private static string Describe(LocalEntryKind kind) =>
+            kind == LocalEntryKind.Symlink ? "a symbolic link" : kind == LocalEntryKind.UnreadableDirectory ? "cannot be read" : "its name cannot be read";
 
         private static ContentVerdict Quick(PlanPair pair, bool towardsLocal) =>
             ContentComparer.Quick(pair.Local.Length, pair.Local.LastWriteTimeUtc, pair.Remote.Size, pair.Remote.LastModifiedUtc, towardsLocal);

@@ -19,6 +19,11 @@ namespace MediaOps.Sync
         public LocalEntry Local { get; }
         /// <summary>Null when the file exists only locally.</summary>
         public RemoteObject Remote { get; }
+        /// <summary>
+        /// For an object with no local file: the folder above it that the walk did not enter (a symlink,
+        /// an unreadable folder or name). Such an object is not "gone locally" and is never deleted.
+        /// </summary>
+        public LocalEntry NotEnteredBy { get; internal set; }
 
         public override string ToString() => Key;
     }

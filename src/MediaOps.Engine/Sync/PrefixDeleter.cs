@@ -31,13 +31,22 @@ namespace MediaOps.Sync
             _run = run;
         }
 
-        public async Task DeleteAsync(DeleteSpool spool, SyncOptions options, CancellationToken ct)
+        /// <param name="remoteObjects">How many objects under the prefix the plan saw (the mass-delete guard's base).</param>
+        public async Task DeleteAsync(DeleteSpool spool, long remoteObjects, SyncOptions options, CancellationToken ct)
         {
             var counters = _run.Counters;
             if (Interlocked.Read(ref counters.Failed) > 0)
             {
                 Refuse("DeleteSkippedAfterErrors", FailureKind.Conflict,
                     $"{spool.Count} object(s) under {_target.Uri} have no local file, but nothing was deleted because {counters.Failed} file(s) failed in this run. Fix the failures and run again.");
+                return;
+            }
+            var massDelete = MassDeleteReason(spool.Count, remoteObjects);
+            if (massDelete != null && !options.AllowMassDelete)
+            {
+                Refuse("MassDeleteRefused", FailureKind.Unsafe,
+                    $"{spool.Count} of the {remoteObjects} object(s) under {_target.Uri} have no local file: {massDelete}. Nothing was deleted. " +
+                    "Check -Path (an empty or unmounted folder looks like everything was deleted) and -Prefix, then, if that is really meant, run again with -AllowMassDelete.");
                 return;
             }
             if (spool.Count > options.MaxDelete)
@@ -66,6 +75,15 @@ namespace MediaOps.Sync
                 foreach (var (key, size) in batch) _run.Planned(size);
                 await DeleteBatchAsync(batch, ct).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>Why deleting <paramref name="deletes"/> of <paramref name="total"/> objects needs -AllowMassDelete, or null.</summary>
+        private string MassDeleteReason(long deletes, long total)
+        {
+            if (_target.Prefix.Length == 0) return "the prefix is empty, so -Delete would act on the whole bucket (static files, backups, other apps)";
+            if (deletes >= total) return "that is every object under the prefix";
+            if (deletes > total * SyncOptions.MassDeleteShare) return $"that is more than {SyncOptions.MassDeleteShare:P0} of them";
+            return null;
         }
 
         private async Task DeleteBatchAsync(List<(string Key, long Size)> batch, CancellationToken ct)

@@ -19,6 +19,13 @@ namespace MediaOps.Sync
         public bool Delete { get; set; }
         /// <summary>Upload only: refuse to delete more than this many objects.</summary>
         public long MaxDelete { get; set; } = 1000;
+        /// <summary>
+        /// Upload only: let -Delete remove every object under the prefix, more than <see cref="MassDeleteShare"/>
+        /// of them, or anything under an empty (whole-bucket) prefix. Without it such a plan deletes nothing.
+        /// </summary>
+        public bool AllowMassDelete { get; set; }
+        /// <summary>The share of the objects under the prefix above which a delete plan needs <see cref="AllowMassDelete"/>.</summary>
+        public const double MassDeleteShare = 0.5;
         /// <summary>Restore only: consider only objects modified after this instant.</summary>
         public DateTime? SinceUtc { get; set; }
         /// <summary>Compare only: also report pairs that are the same.</summary>

@@ -29,8 +29,18 @@ namespace MediaOps.Sync
             _filter = filter ?? new PathFilter(null);
         }
 
-        /// <summary>Called for temp files a killed download left behind (they are never planned).</summary>
-        public Action<LocalEntry> OnStaleTempFile { get; set; }
+        /// <summary>
+        /// Called for a file named like a restore's temp file (<see cref="LocalWalker.IsOwnTempFile"/>), ours or
+        /// another run's; returns true to leave it out of the plan. Unset: planned like any file.
+        /// </summary>
+        public Func<LocalEntry, bool> OnOwnTempFile { get; set; }
+
+        /// <summary>Objects under the prefix that reached the caller (excluded names and folder markers do not count).</summary>
+        public long RemoteObjects { get; private set; }
+
+        // Folders the walk did not enter (symlinks, unreadable, unreadable names), as "relative/":
+        // their objects are not "gone locally", whatever the walk says.
+        private readonly Dictionary<string, LocalEntry> _notEnteredBy = new Dictionary<string, LocalEntry>(StringComparer.Ordinal);
 
         /// <summary>
         /// Calls <paramref name="onPair"/> once per key in key order; awaiting it is the back-pressure
@@ -56,7 +66,7 @@ namespace MediaOps.Sync
                         if (index < page.Count)
                         {
                             var candidate = page[index++];
-                            if (IsWanted(candidate)) { remoteCurrent = candidate; return; }
+                            if (IsWanted(candidate)) { remoteCurrent = candidate; RemoteObjects++; return; }
                             continue;
                         }
                         page = await lister.NextPageAsync(ct).ConfigureAwait(false);
@@ -81,7 +91,8 @@ namespace MediaOps.Sync
                     }
                     else if (cmp > 0)
                     {
-                        await onPair(new PlanPair(remoteCurrent.Key, remoteCurrent.Key.Substring(prefix.Length), null, remoteCurrent)).ConfigureAwait(false);
+                        var relative = remoteCurrent.Key.Substring(prefix.Length);
+                        await onPair(new PlanPair(remoteCurrent.Key, relative, null, remoteCurrent) { NotEnteredBy = NotEnteredAbove(relative) }).ConfigureAwait(false);
                         await AdvanceRemote().ConfigureAwait(false);
                     }
                     else
@@ -109,14 +120,22 @@ namespace MediaOps.Sync
             while (local.MoveNext())
             {
                 var e = local.Current;
-                if (e.Kind == LocalEntryKind.File && LocalWalker.IsOwnTempFile(FileName(e.RelativePath)))
-                {
-                    OnStaleTempFile?.Invoke(e);
+                // Before the exclusion test: an excluded symlink still shields the objects under it.
+                if (e.Kind != LocalEntryKind.File) _notEnteredBy[e.RelativePath + "/"] = e;
+                if (OnOwnTempFile != null && e.Kind == LocalEntryKind.File && LocalWalker.IsOwnTempFile(FileName(e.RelativePath)) && OnOwnTempFile(e))
                     continue;
-                }
                 if (_filter.IsExcluded(e.RelativePath)) continue;
                 return e;
             }
+            return null;
+        }
+
+        /// <summary>The not-entered folder (symlink, unreadable…) that holds <paramref name="relative"/>, or null.</summary>
+        private LocalEntry NotEnteredAbove(string relative)
+        {
+            if (_notEnteredBy.Count == 0) return null;
+            for (var slash = relative.IndexOf('/'); slash >= 0; slash = relative.IndexOf('/', slash + 1))
+                if (_notEnteredBy.TryGetValue(relative.Substring(0, slash + 1), out var by)) return by;
             return null;
         }
 

@@ -112,12 +112,20 @@ namespace MediaOps.Sync
         {
             if (pair.Local.Kind == LocalEntryKind.Symlink)
             {
-                _observer.Verbose($"Skipped '{pair.RelativePath}': symbolic links are not followed.");
+                // A linked folder (media/uploads -> /vol/uploads) is the case that matters: its objects stay, and the user must know why.
+                var target = LocalWalker.LinkPointsTo(pair.Local.FullName);
+                if (target != "a file")
+                    _observer.Warning($"Skipped '{pair.RelativePath}': it is a symbolic link to {target}, which is not followed. Objects under '{pair.Key}/' are left as they are (never deleted). Sync the link's target with its own -Path and -Prefix, or replace the link with the folder.");
+                else
+                    _observer.Verbose($"Skipped '{pair.RelativePath}': symbolic links are not followed.");
                 Interlocked.Increment(ref Counters.Skipped);
                 return Task.CompletedTask;
             }
-            var error = new MediaOpsException("LocalAccessDenied", FailureKind.PermissionDenied,
-                $"Folder '{pair.Local.FullName}' cannot be read ({pair.Local.Error}). Fix its permissions and run again; no object was deleted.", pair.Local.FullName);
+            var error = pair.Local.Kind == LocalEntryKind.InvalidName
+                ? new MediaOpsException("LocalNameInvalid", FailureKind.InvalidArgument,
+                    $"'{pair.Local.FullName}' was not synced: {pair.Local.Error}. Rename it to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest) and run again; no object was deleted.", pair.Local.FullName)
+                : new MediaOpsException("LocalAccessDenied", FailureKind.PermissionDenied,
+                    $"Folder '{pair.Local.FullName}' cannot be read ({pair.Local.Error}). Fix its permissions and run again; no object was deleted.", pair.Local.FullName);
             return Queue.AddDoneAsync(Fail(pair.Key, pair.RelativePath, SyncAction.Skip, 0, error, pair.Local.FullName));
         }
 

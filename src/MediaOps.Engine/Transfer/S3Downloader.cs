@@ -39,7 +39,7 @@ namespace MediaOps.Transfer
             var target = LocalPathGuard.Resolve(_root, key, relativeName);
             var folder = Path.GetDirectoryName(target);
             Directory.CreateDirectory(folder);
-            var temp = Path.Combine(folder, LocalWalker.TempFilePrefix + Guid.NewGuid().ToString("N") + LocalWalker.TempFileSuffix);
+            var temp = Path.Combine(folder, LocalWalker.NewTempFileName());
             var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
             try
             {

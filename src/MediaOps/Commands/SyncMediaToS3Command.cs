@@ -29,6 +29,13 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Lets -Delete remove every object under the prefix, more than half of them, or delete under an
+        /// empty prefix (the whole bucket). Without it such a plan deletes nothing (MediaOps.MassDeleteRefused).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowMassDelete { get; set; }
+
         /// <summary>Delete without the confirmation question (for runbooks).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -42,7 +49,7 @@ namespace MediaOps.Commands
             var options = new SyncOptions
             {
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf,
-                Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete,
+                Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete, AllowMassDelete = AllowMassDelete,
             };
             WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
         }

@@ -141,16 +141,23 @@ namespace MediaOps.Engine.Tests
         }
 
         [Fact]
-        public async Task Stale_temp_files_are_removed_and_never_uploaded()
+        public async Task Another_runs_temp_files_are_never_uploaded_nor_removed_and_look_alike_user_files_are_plain_files()
         {
             using var tree = new TempTree();
             tree.Write("photo.jpg", "x");
-            tree.Write("sub/" + LocalWalker.TempFilePrefix + Guid.NewGuid().ToString("N") + LocalWalker.TempFileSuffix, "partial");
+            var partial = "sub/" + LocalWalker.NewTempFileName();   // a killed (or running) restore's partial download
+            tree.Write(partial, "partial");
+            tree.Write("sub/.mediaops-notes.tmp", "a user's file that only looks like ours");
             using var bucket = new S3TestBucket(_moto);
-            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
-            Assert.Equal(new[] { "media/photo.jpg" }, await bucket.KeysAsync());
-            await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
-            Assert.Equal(new[] { "photo.jpg" }, FilesUnder(tree.Root));
+            var up = new RecordingObserver<SyncItem>();
+            await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, up, CancellationToken.None);
+            Assert.Equal(new[] { "media/photo.jpg", "media/sub/.mediaops-notes.tmp" }, await bucket.KeysAsync());
+            Assert.Contains(up.Warnings, w => w.Contains(partial) && w.Contains("not uploaded"));
+
+            var down = new RecordingObserver<SyncItem>();
+            await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = tree.Root }, down, CancellationToken.None);
+            Assert.Equal(new[] { "photo.jpg", "sub/.mediaops-notes.tmp", partial }.OrderBy(p => p, StringComparer.Ordinal), FilesUnder(tree.Root).OrderBy(p => p, StringComparer.Ordinal));
+            Assert.Contains(down.Warnings, w => w.Contains(partial) && w.Contains("left alone"));
         }
 
         [Fact]
