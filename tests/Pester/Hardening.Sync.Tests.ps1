@@ -210,3 +210,141 @@ Describe 'Sync-MediaToS3 -Delete validates the listing before a single delete' {
         (Invoke-AwsCli $E s3 ls "s3://$BigBucket/media/" --recursive --summarize) | Should -Match 'Total Objects: 1003'
     }
 }
+
+Describe 'Sync-MediaFromS3 -Since compares at the server''s resolution' {
+    It 'an object stamped in the same second as -Since is restored; one stamped a second earlier is not' {
+        $bucket = New-HardBucket
+        $body = Join-Path (New-TempDir) 'late.txt'
+        Set-Content -LiteralPath $body -Value 'uploaded just after the cutover' -NoNewline
+        $null = Invoke-AwsCli $E s3api put-object --bucket $bucket --key 'media/late.txt' --body $body
+        # S3 keeps whole seconds: the upload happened somewhere in [stamp, stamp + 1 s), possibly after a cutover taken at stamp + 0.5 s.
+        $stamp = [DateTimeOffset]::Parse((Invoke-AwsCli $E s3api head-object --bucket $bucket --key 'media/late.txt' --query LastModified --output text), [Globalization.CultureInfo]::InvariantCulture).UtcDateTime
+        $stamp.Millisecond | Should -Be 0
+        $dest = New-TempDir
+        $r = Sync-MediaFromS3 -Path $dest -BucketName $bucket @Direct -Since $stamp.AddMilliseconds(500)
+        $r.Transferred | Should -Be 1
+        Get-Content -LiteralPath (Join-Path $dest 'late.txt') -Raw | Should -Be 'uploaded just after the cutover'
+        $later = New-TempDir
+        $r = Sync-MediaFromS3 -Path $later -BucketName $bucket @Direct -Since $stamp.AddSeconds(1)
+        $r.Transferred | Should -Be 0
+        Join-Path $later 'late.txt' | Should -Not -Exist
+    }
+}
+
+Describe 'Temp files: only the run that created one removes it' {
+    It 'a user file named .mediaops-*.tmp is uploaded, restored, and never removed; another run''s temp file is left alone' {
+        $bucket = New-HardBucket
+        $root = New-Tree @{ '.mediaops-notes.tmp' = 'mine'; 'sub/.mediaops-backup.tmp' = 'mine too'; 'photo.jpg' = 'p' }
+        $r = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct
+        $r.Transferred | Should -Be 3
+        Get-Keys $bucket | Should -Be @('media/.mediaops-notes.tmp', 'media/photo.jpg', 'media/sub/.mediaops-backup.tmp')
+
+        # The restore target holds a user file named like ours and another restore's partial download.
+        $dest = New-TempDir
+        $null = New-Item -ItemType Directory (Join-Path $dest 'sub')
+        $foreign = '.mediaops-' + [guid]::NewGuid().ToString('N') + '.tmp'
+        Set-Content -LiteralPath (Join-Path $dest "sub/$foreign") -Value 'another run is writing this'
+        Set-Content -LiteralPath (Join-Path $dest 'sub/.mediaops-diary.tmp') -Value 'a user file'
+        $r = Sync-MediaFromS3 -Path $dest -BucketName $bucket @Direct -WarningVariable warn -WarningAction SilentlyContinue
+        $r.Transferred | Should -Be 3
+        $r.Failed | Should -Be 0
+        Get-Content -LiteralPath (Join-Path $dest "sub/$foreign") -Raw | Should -Match 'another run'
+        Get-Content -LiteralPath (Join-Path $dest 'sub/.mediaops-diary.tmp') -Raw | Should -Match 'a user file'
+        Get-Content -LiteralPath (Join-Path $dest '.mediaops-notes.tmp') -Raw | Should -Be 'mine'
+        ($warn -join "`n") | Should -Match ([regex]::Escape($foreign))
+
+        # The partial download is never uploaded; the user's look-alike is.
+        $r = Sync-MediaToS3 -Path $dest -BucketName $bucket @Direct -WarningVariable warn -WarningAction SilentlyContinue
+        $r.Transferred | Should -Be 1
+        Get-Keys $bucket | Should -Contain 'media/sub/.mediaops-diary.tmp'
+        Get-Keys $bucket | Should -Not -Contain "media/sub/$foreign"
+        ($warn -join "`n") | Should -Match 'not uploaded'
+    }
+}
+
+Describe 'Keys with control characters list like any other (encoding-type=url)' {
+    It 'uploads, lists as a no-op, restores and deletes keys with U+0001, TAB, DEL, + and %' {
+        $names = @("ctl$([char]1)a.txt", "tab$([char]9)here.txt", "del$([char]0x7f).txt", 'plus+and space%41.txt', 'pct%2Fslash.txt', 'new')
+        $files = @{}; foreach ($n in $names) { $files[$n] = "body of $n" }
+        $root = New-Tree $files
+        $bucket = New-HardBucket
+        $r = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct
+        $r.Transferred | Should -Be 6
+        $listed = (Invoke-AwsCli $E s3api list-objects-v2 --bucket $bucket --encoding-type url).Contents.Key | ForEach-Object { [Uri]::UnescapeDataString($_.Replace('+', ' ')) }
+        # Compared as printable text: a failure message with a raw U+0001 would break Pester's XML report.
+        $show = { param($k) [regex]::Replace($k, '[\x00-\x1f\x7f]', { param($m) '<U+{0:X4}>' -f [int][char]$m.Value }) }
+        @($listed | ForEach-Object { & $show $_ } | Sort-Object) | Should -Be @($names | ForEach-Object { & $show "media/$_" } | Sort-Object)
+
+        $again = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct
+        $again.Transferred | Should -Be 0
+        $again.Skipped | Should -Be 6
+        $diff = Compare-MediaStore -Path $root -BucketName $bucket @Direct
+        $diff | Should -BeNullOrEmpty
+
+        Remove-Item -LiteralPath (Join-Path $root "ctl$([char]1)a.txt")
+        $r = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct -Delete -Force
+        $r.Deleted | Should -Be 1
+        $r.Failed | Should -Be 0
+        @((Invoke-AwsCli $E s3api list-objects-v2 --bucket $bucket --encoding-type url).Contents).Count | Should -Be 5
+    }
+}
+
+Describe 'Local names that are not UTF-8' {
+    BeforeAll {
+        $script:BadRoot = New-Tree @{ 'good.txt' = 'g' }
+        # Latin-1 "café" and a folder "Fotos-\xe9t\xe9" holding a file: bytes .NET cannot decode.
+        & python3 -c "import os,sys; r=os.fsencode(sys.argv[1]); open(os.path.join(r, b'caf\xe9.txt'),'wb').write(b'x'); os.makedirs(os.path.join(r, b'fotos-\xe9t\xe9')); open(os.path.join(r, b'fotos-\xe9t\xe9', b'a.jpg'),'wb').write(b'y')" $BadRoot
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'each is a failed item with its real reason, not a silently skipped "symlink"' {
+        $bucket = New-HardBucket
+        $r = Sync-MediaToS3 -Path $BadRoot -BucketName $bucket @Direct -ErrorVariable err -ErrorAction SilentlyContinue
+        $r.Transferred | Should -Be 1
+        $r.Failed | Should -Be 2
+        @($err | Where-Object { $_.FullyQualifiedErrorId -like 'MediaOps.LocalNameInvalid*' }).Count | Should -Be 2
+        "$($err[0])" | Should -Match 'not valid UTF-8'
+        "$($err[0])" | Should -Not -Match 'symbolic link'
+    }
+
+    It 'Get-MediaInventory reports NotUtf8, not Symlink' {
+        $rows = Get-MediaInventory -Path $BadRoot | Where-Object { $_.Problem }
+        @($rows).Count | Should -Be 2
+        $rows | ForEach-Object { $_.Problem | Should -Match '^NotUtf8: ' ; $_.Problem | Should -Not -Match 'Symlink' }
+    }
+}
+
+Describe 'A killed -Delete run leaves no spool behind' {
+    It 'the spool of key names has no name while the run lives, so a kill leaves nothing in TMPDIR' {
+        $bucket = New-HardBucket
+        $root = New-Tree @{ 'a.txt' = 'a'; 'b.txt' = 'b'; 'c.txt' = 'c'; 'gone.txt' = 'g' }
+        $null = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct
+        Remove-Item (Join-Path $root 'gone.txt')
+        Reset-FaultProxy $Proxy
+        # The delete request is held at the proxy: the run is alive, its spool written, when it is killed.
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'DeleteObjects'; action = 'delay:20000' }) }
+        $tmp = New-TempDir
+        $self = (Get-Process -Id $PID).Path
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($self)
+        if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        $command = "Import-Module '$env:MEDIAOPS_MODULE_PATH'; Sync-MediaToS3 -Path '$root' -BucketName $bucket -Prefix media -EndpointUrl $($Proxy.Endpoint) -Region us-east-1 -Delete -Force"
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $command) { $psi.ArgumentList.Add($a) }
+        $psi.Environment['TMPDIR'] = $tmp
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        $proc = [System.Diagnostics.Process]::Start($psi)
+        $proc.BeginOutputReadLine(); $proc.BeginErrorReadLine()
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while ([int](Get-FaultProxyStats $Proxy).operations.DeleteObjects -lt 1) {
+                if ([DateTime]::UtcNow -gt $deadline -or $proc.HasExited) { throw 'the -Delete run never reached its delete request' }
+                Start-Sleep -Milliseconds 100
+            }
+            @(Get-ChildItem -LiteralPath $tmp -Filter 'mediaops-delete-*' -Force).Count | Should -Be 0 -Because 'the open spool has no name'
+            $proc.Kill($true)
+            $proc.WaitForExit(10000) | Should -BeTrue
+        } finally { if (-not $proc.HasExited) { $proc.Kill($true) } }
+        @(Get-ChildItem -LiteralPath $tmp -Filter 'mediaops-delete-*' -Force).Count | Should -Be 0
+        Reset-FaultProxy $Proxy
+    }
+}

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Errors;
+using MediaOps.Local;
 using MediaOps.Runs;
 using MediaOps.Targets;
 
@@ -93,10 +94,26 @@ namespace MediaOps.Sync
             {
                 // The planner lists with the prefix; this is the last line of defence all the same.
                 if (!key.StartsWith(_target.Prefix, StringComparison.Ordinal) || _target.Prefix.Length == 0 && key.Length == 0)
-                    throw new InvalidOperationException($"Refusing to delete '{key}': it is outside {_target.Uri}.");
-                request.Objects.Add(new KeyVersion { Key = key });
+                    throw new InvalidOperationException($"Refusing to delete '{NameProblems.Printable(key)}': it is outside {_target.Uri}.");
+                if (FitsInXml(key)) request.Objects.Add(new KeyVersion { Key = key });
             }
             var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+            // A key XML 1.0 cannot carry (control characters; CR, which XML turns into LF) goes alone, in the URL.
+            foreach (var (key, _) in batch)
+            {
+                if (FitsInXml(key)) continue;
+                try { await _s3.DeleteObjectAsync(_target.BucketName, key, ct).ConfigureAwait(false); }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    failed[key] = S3ErrorTranslator.Translate(ex, _target.BucketName, key, "s3:DeleteObject").Message;
+                }
+            }
+            if (request.Objects.Count > 0) await DeleteObjectsAsync(request, failed, ct).ConfigureAwait(false);
+            await Report(batch, failed).ConfigureAwait(false);
+        }
+
+        private async Task DeleteObjectsAsync(DeleteObjectsRequest request, Dictionary<string, string> failed, CancellationToken ct)
+        {
             try
             {
                 var response = await _s3.DeleteObjectsAsync(request, ct).ConfigureAwait(false);
@@ -111,15 +128,19 @@ namespace MediaOps.Sync
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 var translated = S3ErrorTranslator.Translate(ex, _target.BucketName, _target.Prefix, "s3:DeleteObject");
-                foreach (var (key, _) in batch) failed[key] = translated.Message;
+                foreach (var o in request.Objects) failed[o.Key] = translated.Message;
             }
+        }
+
+        private async Task Report(List<(string Key, long Size)> batch, Dictionary<string, string> failed)
+        {
             foreach (var (key, size) in batch)
             {
                 var pair = new PlanPair(key, _target.NameFor(key), null, null);
                 if (failed.TryGetValue(key, out var why))
                 {
                     await _run.Queue.AddDoneAsync(_run.Fail(key, pair.RelativePath, SyncAction.Delete, size,
-                        new MediaOpsException("DeleteFailed", FailureKind.Unknown, $"Could not delete '{key}': {why}", key), key)).ConfigureAwait(false);
+                        new MediaOpsException("DeleteFailed", FailureKind.Unknown, $"Could not delete '{NameProblems.Printable(key)}': {why}", key), key)).ConfigureAwait(false);
                     continue;
                 }
                 Interlocked.Increment(ref _run.Counters.Deleted);
@@ -127,6 +148,19 @@ namespace MediaOps.Sync
                 await _run.Queue.AddDoneAsync(_run.Item(key, pair.RelativePath, SyncAction.Delete, SyncItemStatus.Done, size)).ConfigureAwait(false);
             }
             await _run.Queue.DrainAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>Whether XML 1.0 carries the key unchanged (DeleteObjects' body is XML).</summary>
+        private static bool FitsInXml(string key)
+        {
+            for (var i = 0; i < key.Length; i++)
+            {
+                var c = key[i];
+                if (c == '\r' || (c < 0x20 && c != '\t' && c != '\n') || c == '\uFFFE' || c == '\uFFFF') return false;
+                if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1])) { i++; continue; }
+                if (char.IsSurrogate(c)) return false;
+            }
+            return true;
         }
 
         private void Refuse(string errorId, FailureKind kind, string message)
