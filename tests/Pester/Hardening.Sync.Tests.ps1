@@ -348,3 +348,58 @@ Describe 'A killed -Delete run leaves no spool behind' {
         Reset-FaultProxy $Proxy
     }
 }
+
+Describe 'Sync-MediaFromS3 onto a case- and normalisation-insensitive file system' {
+    # tests/tools/casefold_fs.py: a FUSE file system that folds case and Unicode normalisation and keeps
+    # names as given, as APFS and NTFS do. The restore learns it by probing the folder, not from a flag.
+    BeforeAll {
+        if (-not (Test-Path /dev/fuse)) { throw '/dev/fuse is missing: this test needs FUSE (and python3-fusepy, fuse3), as .ci/run installs' }
+        $script:Backing = New-TempDir
+        $script:Mount = New-TempDir
+        $script:Fs = Start-Process /usr/bin/python3 -ArgumentList (Join-Path $PSScriptRoot '../tools/casefold_fs.py'), $Backing, $Mount -PassThru -RedirectStandardError (Join-Path $Backing '../casefold.err')
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not ((Get-Content /proc/mounts) -match [regex]::Escape(" $Mount "))) {
+            if ($Fs.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "casefold_fs.py did not mount: $(Get-Content (Join-Path $Backing '../casefold.err') -Raw)" }
+            Start-Sleep -Milliseconds 100
+        }
+        Set-Content -LiteralPath (Join-Path $Mount 'Notes.TXT') -Value 'a local file, not in the bucket' -NoNewline
+        Test-Path -LiteralPath (Join-Path $Mount 'notes.txt') | Should -BeTrue -Because 'the mount must really fold case'
+
+        $script:FoldBucket = New-HardBucket
+        $src = New-TempDir
+        $script:FoldKeys = @('Photo.jpg', 'photo.jpg', "cafe$([char]0x301).txt", "caf$([char]0xe9).txt", 'notes.txt', 'ok.txt', 'sub/Deep.png')
+        foreach ($k in $FoldKeys) {
+            $body = Join-Path $src ([guid]::NewGuid().ToString('N'))
+            Set-Content -LiteralPath $body -Value "object $k" -NoNewline
+            $null = Invoke-AwsCli $E s3api put-object --bucket $FoldBucket --key "media/$k" --body $body
+        }
+    }
+    AfterAll {
+        & fusermount3 -u $Mount 2>$null
+        if ($Fs -and -not $Fs.HasExited) { $Fs.Kill() }
+    }
+
+    It 'keys that are one name there are Fail rows and none of them is written; the rest is restored' {
+        $r = Sync-MediaFromS3 -Path $Mount -BucketName $FoldBucket @Direct -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+        $result = $r | Where-Object { $_ -is [MediaOps.SyncResult] }
+        $items = $r | Where-Object { $_ -is [MediaOps.SyncItem] }
+        $result.Transferred | Should -Be 2
+        $result.Failed | Should -Be 5
+        @($items | Where-Object Status -eq 'Failed' | ForEach-Object RelativePath | Sort-Object) |
+            Should -Be @(@('Photo.jpg', 'photo.jpg', "cafe$([char]0x301).txt", "caf$([char]0xe9).txt", 'notes.txt') | Sort-Object)
+        @($err | Where-Object { $_.FullyQualifiedErrorId -like 'MediaOps.LocalNameCollision*' }).Count | Should -Be 5
+        ($err | Where-Object { "$_" -match "'Photo.jpg' and 'photo.jpg' are one name" }) | Should -Not -BeNullOrEmpty
+        "$($err[0])" | Should -Match 'case- and normalisation-insensitive'
+        # Nothing of the colliding names reached the disk; the local file kept its bytes.
+        @(Get-ChildItem -LiteralPath $Backing -Force | ForEach-Object Name | Sort-Object) | Should -Be @('Notes.TXT', 'ok.txt', 'sub')
+        Get-Content -LiteralPath (Join-Path $Backing 'Notes.TXT') -Raw | Should -Be 'a local file, not in the bucket'
+        Get-Content -LiteralPath (Join-Path $Backing 'sub/Deep.png') -Raw | Should -Be 'object sub/Deep.png'
+    }
+
+    It 'the same keys restore in full into a case-sensitive folder (the probe, not a guess, decides)' {
+        $plain = New-TempDir
+        $r = Sync-MediaFromS3 -Path $plain -BucketName $FoldBucket @Direct
+        $r.Failed | Should -Be 0
+        $r.Transferred | Should -Be $FoldKeys.Count
+    }
+}

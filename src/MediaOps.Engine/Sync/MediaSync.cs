@@ -167,12 +167,30 @@ namespace MediaOps.Sync
                 },
             };
 
+            // On a case- or normalisation-insensitive target, two keys can be one file: find those before writing any.
+            var folding = NameFolding.Probe(root, mayWrite: !options.WhatIf);
+            NameCollisions collisions = null;
+            if (folding.Folds)
+            {
+                observer.Verbose($"'{root}' is on a {folding.Describe()} file system: looking for objects whose names would land on one file.");
+                collisions = await NameCollisions.FindAsync(new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude)), folding, since, ct).ConfigureAwait(false);
+            }
+
             await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
             {
                 Interlocked.Increment(ref run.Counters.Examined);
                 var remote = pair.Remote;
                 if (remote == null) return; // local-only files are none of a restore's business
                 if (since.HasValue && remote.LastModifiedUtc < since.Value) return;
+                var others = collisions?.Others(pair.RelativePath);
+                if (others != null)
+                {
+                    await run.Queue.AddDoneAsync(run.Refuse(pair, SyncAction.Download, () => throw new MediaOpsException("LocalNameCollision", FailureKind.Conflict,
+                        $"'{NameProblems.Printable(pair.RelativePath)}' and '{NameProblems.Printable(string.Join("', '", others))}' are one name on the {collisions.FileSystem} file system of '{root}', so one would overwrite the other: " +
+                        "none of them was restored. Restore into a folder on a case-sensitive file system, or rename the objects so their names differ by more than case or Unicode normalisation.",
+                        Path.Combine(root, pair.RelativePath)))).ConfigureAwait(false);
+                    return;
+                }
                 var problem = LocalPathGuard.Problem(pair.RelativePath);
                 if (problem != null)
                 {
