@@ -231,8 +231,8 @@ Describe 'Sync-MediaFromS3 -Since compares at the server''s resolution' {
     }
 }
 
-Describe 'Temp files: only the run that created one removes it' {
-    It 'a user file named .mediaops-*.tmp is uploaded, restored, and never removed; another run''s temp file is left alone' {
+Describe 'Temp files: a restore removes only its own and those of runs that are gone' {
+    It 'a user file named .mediaops-*.tmp is uploaded, restored, and never removed; a running restore''s temp file is left alone, a killed one''s removed' {
         $bucket = New-HardBucket
         $root = New-Tree @{ '.mediaops-notes.tmp' = 'mine'; 'sub/.mediaops-backup.tmp' = 'mine too'; 'photo.jpg' = 'p' }
         $r = Sync-MediaToS3 -Path $root -BucketName $bucket @Direct
@@ -242,13 +242,20 @@ Describe 'Temp files: only the run that created one removes it' {
         # The restore target holds a user file named like ours and another restore's partial download.
         $dest = New-TempDir
         $null = New-Item -ItemType Directory (Join-Path $dest 'sub')
-        $foreign = '.mediaops-' + [guid]::NewGuid().ToString('N') + '.tmp'
+        # A temp file names its creator (process id and start second): this pwsh stands for a restore still running,
+        # a process that has exited for one that was killed.
+        $started = [Math]::Floor([Diagnostics.Process]::GetCurrentProcess().StartTime.ToUniversalTime().Ticks / 1e7)
+        $foreign = ".mediaops-$PID-$started-" + [guid]::NewGuid().ToString('N') + '.tmp'
         Set-Content -LiteralPath (Join-Path $dest "sub/$foreign") -Value 'another run is writing this'
+        $dead = Start-Process /bin/true -PassThru; $dead.WaitForExit()
+        $killed = ".mediaops-$($dead.Id)-$started-" + [guid]::NewGuid().ToString('N') + '.tmp'
+        Set-Content -LiteralPath (Join-Path $dest "sub/$killed") -Value 'a killed run left this'
         Set-Content -LiteralPath (Join-Path $dest 'sub/.mediaops-diary.tmp') -Value 'a user file'
         $r = Sync-MediaFromS3 -Path $dest -BucketName $bucket @Direct -WarningVariable warn -WarningAction SilentlyContinue
         $r.Transferred | Should -Be 3
         $r.Failed | Should -Be 0
         Get-Content -LiteralPath (Join-Path $dest "sub/$foreign") -Raw | Should -Match 'another run'
+        Join-Path $dest "sub/$killed" | Should -Not -Exist -Because 'the temp file of a run that is gone is removed'
         Get-Content -LiteralPath (Join-Path $dest 'sub/.mediaops-diary.tmp') -Raw | Should -Match 'a user file'
         Get-Content -LiteralPath (Join-Path $dest '.mediaops-notes.tmp') -Raw | Should -Be 'mine'
         ($warn -join "`n") | Should -Match ([regex]::Escape($foreign))

@@ -33,16 +33,53 @@ namespace MediaOps.Local
         public string Root => _root;
 
         /// <summary>
-        /// True for exactly the names <see cref="NewTempFileName"/> makes (128 random bits): a user's
-        /// ".mediaops-notes.tmp" is a file like any other. A restore only ever removes the temp files it created.
+        /// True for exactly the names <see cref="NewTempFileName"/> makes (the creating process's id and start
+        /// time, then 128 random bits): a user's ".mediaops-notes.tmp" is a file like any other.
         /// </summary>
         public static bool IsOwnTempFile(string fileName) => OwnTempName.IsMatch(fileName);
 
-        /// <summary>A fresh temp file name; created with FileMode.CreateNew, so it never replaces a file that exists.</summary>
-        public static string NewTempFileName() => TempFilePrefix + Guid.NewGuid().ToString("N") + TempFileSuffix;
+        /// <summary>
+        /// A fresh temp file name that says which process made it; created with FileMode.CreateNew, so it never
+        /// replaces a file that exists.
+        /// </summary>
+        public static string NewTempFileName() => $"{TempFilePrefix}{ThisProcess.Id}-{ThisProcess.StartSeconds}-{Guid.NewGuid():N}{TempFileSuffix}";
+
+        /// <summary>
+        /// True when the temp file's creator is gone (no process with its id, or one started at another time):
+        /// only then may another run remove it. A running restore's temp files are never touched.
+        /// </summary>
+        public static bool IsTempFileOfDeadRun(string fileName)
+        {
+            var m = OwnTempName.Match(fileName);
+            if (!m.Success || !int.TryParse(m.Groups[1].Value, out var pid) || !long.TryParse(m.Groups[2].Value, out var started)) return false;
+            try
+            {
+                using (var p = System.Diagnostics.Process.GetProcessById(pid))
+                    return Math.Abs(StartSeconds(p) - started) > 1;
+            }
+            catch (ArgumentException) { return true; }                 // no such process
+            catch (InvalidOperationException) { return true; }         // it exited meanwhile
+            catch (Exception) { return false; }                        // cannot tell: leave it
+        }
+
+        private static long StartSeconds(System.Diagnostics.Process p) => p.StartTime.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond;
+
+        private static class ThisProcess
+        {
+            public static readonly int Id;
+            public static readonly long StartSeconds;
+            static ThisProcess()
+            {
+                using (var p = System.Diagnostics.Process.GetCurrentProcess())
+                {
+                    Id = p.Id;
+                    StartSeconds = LocalWalker.StartSeconds(p);
+                }
+            }
+        }
 
         private static readonly System.Text.RegularExpressions.Regex OwnTempName =
-            new System.Text.RegularExpressions.Regex(@"\A\.mediaops-[0-9a-f]{32}\.tmp\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            new System.Text.RegularExpressions.Regex(@"\A\.mediaops-([0-9]{1,10})-([0-9]{1,20})-[0-9a-f]{32}\.tmp\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>The sorted walk. Throws DirectoryNotFoundException when the root is missing.</summary>
         public IEnumerable<LocalEntry> Walk()

@@ -83,7 +83,7 @@ namespace MediaOps.Sync
                 // A restore's partial download (running now, or killed) is not an upload.
                 OnOwnTempFile = partial =>
                 {
-                    observer.Warning($"Skipped '{partial.RelativePath}': it looks like the partial download of a Sync-MediaFromS3 (running or interrupted), so it is not uploaded. Delete it once no restore into '{root}' is running.");
+                    observer.Warning($"Skipped '{partial.RelativePath}': it is the partial download of a Sync-MediaFromS3 (running, or killed: the next restore into '{root}' removes it), so it is not uploaded.");
                     Interlocked.Increment(ref run.Counters.Skipped);
                     return true;
                 },
@@ -159,11 +159,17 @@ namespace MediaOps.Sync
             var comparer = new ContentComparer(s3, target.BucketName, settings);
             var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
             {
-                // Another restore's temp file (running, or killed): only the run that created a temp file removes it.
+                // A killed restore's temp file is removed; a running one's is never touched (its process is alive).
                 OnOwnTempFile = other =>
                 {
-                    observer.Warning($"'{other.RelativePath}' looks like the partial download of another Sync-MediaFromS3 (running or interrupted); it is left alone. Delete it once no restore into '{root}' is running.");
-                    return false;
+                    if (LocalWalker.IsTempFileOfDeadRun(Path.GetFileName(other.FullName)))
+                    {
+                        if (!options.WhatIf) S3Downloader.TryDelete(other.FullName);
+                        observer.Verbose($"Removed '{other.RelativePath}', the partial download of a restore that was killed.");
+                        return true;
+                    }
+                    observer.Warning($"'{other.RelativePath}' is the partial download of another Sync-MediaFromS3 that is still running; it is left alone.");
+                    return true;
                 },
             };
 
