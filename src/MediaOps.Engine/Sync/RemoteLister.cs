@@ -12,7 +12,7 @@ namespace MediaOps.Sync
     /// ListObjectsV2 under a prefix, one page (≤ 1000 keys) at a time, fetching the next page while
     /// the caller merges the current one. Holds at most two pages: memory does not grow with the bucket.
     /// </summary>
-    internal sealed class RemoteLister
+    internal sealed class RemoteLister : IRemoteListing
     {
         private readonly IAmazonS3 _s3;
         private readonly string _bucket;
