@@ -28,7 +28,7 @@ Describe 'Test-MediaBucket' {
         $bucket = New-RawBucket
         $rows = Test-MediaBucket -BucketName $bucket
         $rows | ForEach-Object { $_ | Should -BeOfType ([MediaOps.CheckResult]) }
-        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle')
+        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle', 'Inventory')
         foreach ($c in 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership') { (Row $rows $c).Status | Should -Be 'Fail' -Because $c }
         foreach ($c in 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership') { (Row $rows $c).Message | Should -Match 'AWS has applied .* since 2023' }
         (Row $rows 'SecureTransport').Status | Should -Be 'Warning'
