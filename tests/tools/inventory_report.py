@@ -33,6 +33,7 @@ def main():
     p.add_argument("--dest", required=True)
     p.add_argument("--create", action="store_true", help="create --source and --dest first")
     p.add_argument("--versioned", action="store_true", help="with --create: versioning on --source")
+    p.add_argument("--create-dest", action="store_true", help="create --dest only (the source exists)")
     p.add_argument("--age-days", type=float, default=0.0, help="report taken this many days ago")
     p.add_argument("--data-files", type=int, default=2)
     p.add_argument("--schema", default="Bucket, Key, Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus")
@@ -40,7 +41,9 @@ def main():
     p.add_argument("--config-id", default="mediaops-daily")
     p.add_argument("--corrupt", action="store_true", help="flip a byte of the first data file after its MD5 was taken")
     p.add_argument("--synthetic", type=int, default=0, help="N made-up rows media/bench/NNNNNNN.jpg instead of a listing")
-    p.add_argument("--names-csv", help="with --synthetic: also write the Django names, shuffled, as a CSV with a 'name' column")
+    p.add_argument("--names-csv", help="also write the Django names of the rows (keys without media/), scrambled, as a CSV with a 'name' column")
+    p.add_argument("--missing-names", type=int, default=0, help="with --names-csv: also this many names the report does not hold")
+    p.add_argument("--key-prefix", default="media/bench/", help="with --synthetic: keys are <key-prefix>NNNNNNN.jpg")
     a = p.parse_args()
 
     s3 = boto3.client("s3", endpoint_url=a.endpoint, region_name="us-east-1",
@@ -50,22 +53,29 @@ def main():
         s3.create_bucket(Bucket=a.dest)
         if a.versioned:
             s3.put_bucket_versioning(Bucket=a.source, VersioningConfiguration={"Status": "Enabled"})
+    elif a.create_dest:
+        s3.create_bucket(Bucket=a.dest)
 
     if a.synthetic:
         stamp = "2026-01-01T00:00:00.000Z"
-        rows = [(f"media/bench/{i:07d}.jpg", 1000 + i % 5000, stamp, hashlib.md5(str(i).encode()).hexdigest()) for i in range(a.synthetic)]
-        if a.names_csv:
-            order = sorted(range(a.synthetic), key=lambda i: (i * 2654435761) % (1 << 32))
-            with open(a.names_csv, "w", encoding="utf-8") as f:
-                f.write("id,name\n")
-                for i in order:
-                    f.write(f"{i},bench/{i:07d}.jpg\n")
+        rows = [(f"{a.key_prefix}{i:07d}.jpg", 1000 + i % 5000, stamp, hashlib.md5(str(i).encode()).hexdigest()) for i in range(a.synthetic)]
     else:
         rows = []
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=a.source):
             for o in page.get("Contents", []):
                 modified = o["LastModified"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{o['LastModified'].microsecond // 1000:03d}Z"
                 rows.append((o["Key"], o["Size"], modified, o["ETag"].strip('"')))
+
+    if a.names_csv:
+        # The Django names (keys without media/) as a database export gives them: in id order, not key order.
+        names = [key[len("media/"):] if key.startswith("media/") else key for key, _s, _m, _e in rows]
+        order = sorted(range(len(names)), key=lambda i: (i * 2654435761) % (1 << 32))
+        with open(a.names_csv, "w", encoding="utf-8") as f:
+            f.write("id,name\n")
+            for i in order:
+                f.write(f"{i},{names[i]}\n")
+            for i in range(a.missing_names):
+                f.write(f"{len(names) + i},missing/{i:05d}.jpg\n")
 
     columns = [c.strip() for c in a.schema.split(",")]
     created = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=a.age_days)
