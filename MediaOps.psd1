@@ -7,6 +7,8 @@
     CompanyName          = 'MediaOps'
     Copyright            = '(c) MediaOps. Apache-2.0.'
     Description          = 'Moves a Django application''s user uploads (MEDIA_ROOT) to Amazon S3 and proves every step: bucket baseline, least-privilege credentials, dry-run and final-pass migration, object and URL verification, and a rollback that loses nothing.'
+    # Supported: Windows PowerShell 5.1 (.NET Framework 4.7.2+) and PowerShell 7.2 or later. A minimum
+    # cannot exclude 7.0/7.1; the module initializer refuses them (docs/compatibility.md).
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'

@@ -125,6 +125,7 @@ foreach ($t in $Task) {
         'Bench' {
             Invoke-Build
             & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut
+            & (Join-Path $Root 'bench/Invoke-InventoryBenchmark.ps1') -ModulePath $ModuleOut
         }
     }
 }

@@ -17,10 +17,13 @@
     name, file, key or filename is read. Every name must resolve, or the cutover stops.
 .PARAMETER StateFile
     Where to write the cutover state (bucket, prefix, CutoverUtc) as JSON for Rollback.ps1.
+.PARAMETER ReportPath
+    Write the evidence of every step that ran with Export-MediaReport to each of these files (.html; .md for
+    Markdown), also when the cutover stops: the report then shows the failure that stopped it first, with what to do.
 .PARAMETER SkipFinalPassPause
     Do not wait for Enter before the final pass (for automation: stop uploads before starting the script).
 .EXAMPLE
-    ./Cutover.ps1 -Path /srv/app/media -BucketName myapp-prod-media -NamesCsv ./names.csv -StateFile ./cutover.json
+    ./Cutover.ps1 -Path /srv/app/media -BucketName myapp-prod-media -NamesCsv ./names.csv -StateFile ./cutover.json -ReportPath ./cutover-report.html, ./cutover-report.md
 .EXAMPLE
     ./Cutover.ps1 -Path ./media -BucketName media-test -EndpointUrl http://127.0.0.1:5000 -NamesCsv ./names.csv -SkipFinalPassPause
 #>
@@ -34,6 +37,7 @@ param(
     [ValidateSet('Private', 'Public')] [string] $AccessModel = 'Private',
     [string] $NamesCsv,
     [string] $StateFile,
+    [string[]] $ReportPath,
     [switch] $SkipFinalPassPause,
     # Import MediaOps from here instead of the installed module.
     [string] $ModulePath
@@ -49,11 +53,22 @@ if ($EndpointUrl) { $target.EndpointUrl = $EndpointUrl }
 if ($Region) { $target.Region = $Region }
 
 $steps = [ordered]@{}
+# Every step's rows in runbook order: the evidence report, written when the cutover completes or stops.
+$evidence = [System.Collections.Generic.List[object]]::new()
+function Add-Evidence([object[]] $Rows) { foreach ($row in $Rows) { if ($null -ne $row) { $evidence.Add($row) } } }
+function Write-Evidence {
+    if ($evidence.Count -eq 0) { return }
+    foreach ($file in $ReportPath) {
+        $report = $evidence | Export-MediaReport -Path $file -Title "Media cutover s3://$BucketName/$($Prefix.Trim('/'))/" -Confirm:$false
+        Write-Host "Evidence report ($($report.Verdict)): $($report.FullName)"
+    }
+}
 function Write-Step([string] $Title) { Write-Host "`n== $Title" -ForegroundColor Cyan }
 # Tables go to the information stream (Write-Host), so callers can silence them with 6>$null.
 function Show([object[]] $Rows) { if ($Rows) { $Rows | Format-Table -AutoSize -Wrap | Out-String -Width 160 | Write-Host } }
 function Stop-Cutover([string] $Step, [string] $Why) {
     Write-Host "Cutover stopped at '$Step': $Why" -ForegroundColor Red
+    Write-Evidence
     throw "Cutover stopped at '$Step': $Why"
 }
 function Assert-Checks([string] $Step, [object[]] $Rows) {
@@ -72,27 +87,32 @@ if ($summary.ProblemFiles -gt 0) {
     Write-Warning "$($summary.ProblemFiles) file name(s) will be awkward as S3 keys (listed above); they are migrated as they are."
 }
 $steps.Audit = $summary
+Add-Evidence $summary
 
 Write-Step "2. Bucket and credentials"
 $bucketRows = Test-MediaBucket @target -AccessModel $AccessModel
 Show $bucketRows
 $steps.Bucket = $bucketRows
+Add-Evidence $bucketRows
 Assert-Checks 'Test-MediaBucket' $bucketRows
 $credentialRows = Test-MediaCredential @target
 Show $credentialRows
 $steps.Credential = $credentialRows
+Add-Evidence $credentialRows
 Assert-Checks 'Test-MediaCredential' $credentialRows
 
 Write-Step "3. Dry run (nothing is copied)"
 $dryRun = Sync-MediaToS3 @target -Path $Path -WhatIf
 Show $dryRun
 $steps.DryRun = $dryRun
+Add-Evidence $dryRun
 Assert-Sync 'dry run' $dryRun
 
 Write-Step "4. Sync"
 $sync = Sync-MediaToS3 @target -Path $Path
 Show $sync
 $steps.Sync = $sync
+Add-Evidence $sync
 Assert-Sync 'sync' $sync
 
 if (-not $SkipFinalPassPause) {
@@ -104,6 +124,7 @@ $cutoverUtc = [datetime]::UtcNow
 $final = Sync-MediaToS3 @target -Path $Path
 Show $final
 $steps.FinalPass = $final
+Add-Evidence $final
 Assert-Sync 'final pass' $final
 if ($StateFile) {
     [ordered]@{ BucketName = $BucketName; Prefix = $Prefix; EndpointUrl = $EndpointUrl; Path = (Resolve-Path $Path).Path; CutoverUtc = $cutoverUtc.ToString('o') } |
@@ -119,6 +140,7 @@ if ($NamesCsv) {
     Write-Host ("{0} names: {1} pass, {2} fail" -f $checks.Count, ($checks.Count - $failed.Count), $failed.Count)
     Show ($failed | Select-Object Name, Key, Status, Message)
     $steps.Objects = $checks
+    Add-Evidence $checks
     if ($failed) { Stop-Cutover 'Test-MediaObject' "$($failed.Count) database name(s) do not resolve: $(($failed.Name | Select-Object -First 5) -join ', '). Copy the files or fix the rows, then run again." }
 }
 else {
@@ -129,7 +151,9 @@ Write-Step "7. Smoke test ($AccessModel model)"
 $smoke = Invoke-MediaSmokeTest @target -AccessModel $AccessModel -Confirm:$false
 Show $smoke
 $steps.Smoke = $smoke
+Add-Evidence $smoke
 Assert-Checks 'Invoke-MediaSmokeTest' $smoke
 
+Write-Evidence
 Write-Host "`nCutover complete. Switch the app's storage to S3 now; roll back with: ./Rollback.ps1 -Path '$Path' -Since '$($cutoverUtc.ToString('o'))'" -ForegroundColor Green
-[pscustomobject]@{ Status = 'Completed'; Target = "s3://$BucketName/$($Prefix.Trim('/'))/"; CutoverUtc = $cutoverUtc; Steps = [pscustomobject]$steps }
+[pscustomobject]@{ Status = 'Completed'; Target = "s3://$BucketName/$($Prefix.Trim('/'))/"; CutoverUtc = $cutoverUtc; Steps = [pscustomobject]$steps; Report = $ReportPath }

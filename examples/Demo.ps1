@@ -10,9 +10,16 @@
       3. a post-cutover upload through Django (django-storages) when it is installed, else through the aws CLI,
          and its URL from Get-MediaUrl
       4. examples/Rollback.ps1: the post-cutover upload comes back to MEDIA_ROOT.
+    Each cutover run writes its evidence report (Export-MediaReport) to -ReportFolder: the stopped run's report
+    leads with the names that do not resolve (one of them a hostile <script> name, shown as text), the second is
+    all green; the second also as Markdown.
     Run it with: dotnet tool run pwsh -File ./build.ps1 Demo
 #>
-param([Parameter(Mandatory)] [string] $ModulePath)
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    # Where the evidence reports go (kept after the demo); default out/demo/ in the repository.
+    [string] $ReportFolder = (Join-Path $PSScriptRoot '../out/demo')
+)
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHarness.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/DjangoHarness.psm1') -Force
@@ -43,8 +50,12 @@ try {
     $namesCsv = Join-Path $work 'names.csv'
     $rows = @(1..$files.Count | ForEach-Object { [pscustomobject]@{ id = $_; file = @($files.Keys)[$_ - 1] } })
     $rows += [pscustomobject]@{ id = 99; file = 'uploads/2019/01/lost before the move.jpg' }
+    # Names are user-controlled: the evidence report must show this one as text, never run it.
+    $rows += [pscustomobject]@{ id = 100; file = "uploads/2019/01/<script>alert('lost')</script>.jpg" }
     $rows | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
-    Write-Host "names.csv (SELECT id, file FROM app_document): $($rows.Count) rows, one of which points at a file that no longer exists."
+    Write-Host "names.csv (SELECT id, file FROM app_document): $($rows.Count) rows, two of which point at files that no longer exist."
+    $null = New-Item -ItemType Directory -Path $ReportFolder -Force
+    $ReportFolder = (Resolve-Path $ReportFolder).Path
 
     if (Get-Command Initialize-MediaBucket -ErrorAction SilentlyContinue) {
         Write-Banner 'Initialize-MediaBucket: create the bucket with the secure baseline'
@@ -55,22 +66,23 @@ try {
         $null = New-BaselineBucket -Endpoint $moto.Endpoint -BucketName $env:AWS_STORAGE_BUCKET_NAME
     }
 
-    Write-Banner 'Cutover.ps1 (first run: the database export has a name that does not resolve)'
+    Write-Banner 'Cutover.ps1 (first run: the database export has names that do not resolve)'
     $state = Join-Path $work 'cutover.json'
     try {
-        & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause | Out-Null
+        & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause -ReportPath (Join-Path $ReportFolder 'cutover-1-stopped.html'), (Join-Path $ReportFolder 'cutover-1-stopped.md') | Out-Null
         throw 'The cutover should have stopped at the missing name.'
     }
     catch [System.Management.Automation.RuntimeException] {
         if ($_.Exception.Message -notmatch 'Test-MediaObject') { throw }
         Write-Host 'As expected, the cutover stopped at the database check, before the smoke test.' -ForegroundColor Magenta
     }
-    Write-Host 'The row points at a file lost before the migration; the DBA clears it. Running the cutover again.' -ForegroundColor Magenta
-    (Import-Csv $namesCsv) | Where-Object id -ne 99 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
+    Write-Host 'The rows point at files lost before the migration; the DBA clears them. Running the cutover again.' -ForegroundColor Magenta
+    (Import-Csv $namesCsv) | Where-Object id -notin 99, 100 | Export-Csv -LiteralPath $namesCsv -NoTypeInformation
 
     Write-Banner 'Cutover.ps1 (second run: sync skips what is already there)'
-    $cutover = & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause
+    $cutover = & (Join-Path $PSScriptRoot 'Cutover.ps1') -Path $mediaRoot -NamesCsv $namesCsv -StateFile $state -SkipFinalPassPause -ReportPath (Join-Path $ReportFolder 'cutover-2.html')
     $cutover | Select-Object Status, Target, CutoverUtc | Format-List | Out-Host
+    Write-Host "Evidence reports in $ReportFolder`: cutover-1-stopped.html/.md (the failures first), cutover-2.html (all green)" -ForegroundColor Green
 
     Write-Banner 'After cutover: the app uploads a new file to S3'
     Start-Sleep -Seconds 1

@@ -7,6 +7,17 @@
     }
     Invoke-Pester -Container $container -Output Detailed
 
+    For CI systems that show test results (Azure DevOps, GitLab, Jenkins, GitHub checks), write JUnit XML. Pester 5's
+    form of Pester 4's `Invoke-Pester -OutputFormat JUnitXml -OutputFile ...` is its configuration:
+    $config = New-PesterConfiguration
+    $config.Run.Container = $container
+    $config.Run.Exit = $true                                  # non-zero exit code when a check fails
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputFormat = 'JUnitXml'
+    $config.TestResult.OutputPath = './media-storage.junit.xml'
+    Invoke-Pester -Configuration $config
+    Each It below is one <testcase>; a failing check's message (what to do) is in its <failure>.
+
     Data keys: BucketName, Prefix, Region, EndpointUrl, AccessModel (Private|Public), ExpectedRegion,
     NamesCsv (a SELECT id, file export; every name must resolve), ModulePath (import MediaOps from there).
     Unset keys fall back to the app's environment (AWS_STORAGE_BUCKET_NAME, AWS_LOCATION, ...).

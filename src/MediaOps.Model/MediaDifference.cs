@@ -13,6 +13,8 @@ namespace MediaOps
         public DateTime? LocalLastWriteTimeUtc { get; internal set; }
         public DateTime? RemoteLastModifiedUtc { get; internal set; }
         public string Reason { get; internal set; }
+        /// <summary>The -Partition slice ("k/n") the run covered; null when it was not partitioned.</summary>
+        public string Partition { get; internal set; }
 
         public override string ToString() => $"{State} {RelativePath}";
     }

@@ -17,6 +17,8 @@ namespace MediaOps
         public string ServerSideEncryption { get; internal set; }
         public long? LocalLength { get; internal set; }
         public string Message { get; internal set; }
+        /// <summary>The -Partition slice ("k/n") the run covered; null when it was not partitioned.</summary>
+        public string Partition { get; internal set; }
 
         public override string ToString() => $"{Name}: {Status}";
     }

@@ -9,6 +9,8 @@ namespace MediaOps
         public SyncItemStatus Status { get; internal set; }
         public long Length { get; internal set; }
         public string Error { get; internal set; }
+        /// <summary>The -Partition slice ("k/n") the run covered; null when it was not partitioned.</summary>
+        public string Partition { get; internal set; }
 
         public override string ToString() => $"{Action} {Key} {Status}";
     }

@@ -21,5 +21,7 @@ namespace MediaOps
         /// <summary>Requests the SDK retried (throttling, 5xx, dropped connections).</summary>
         public long Retries { get; internal set; }
         public IReadOnlyList<string> Errors { get; internal set; } = Array.Empty<string>();
+        /// <summary>The -Partition slice ("k/n") the run covered; null when it was not partitioned.</summary>
+        public string Partition { get; internal set; }
     }
 }

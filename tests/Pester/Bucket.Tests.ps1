@@ -28,7 +28,7 @@ Describe 'Test-MediaBucket' {
         $bucket = New-RawBucket
         $rows = Test-MediaBucket -BucketName $bucket
         $rows | ForEach-Object { $_ | Should -BeOfType ([MediaOps.CheckResult]) }
-        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle')
+        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle', 'Inventory')
         foreach ($c in 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership') { (Row $rows $c).Status | Should -Be 'Fail' -Because $c }
         foreach ($c in 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership') { (Row $rows $c).Message | Should -Match 'AWS has applied .* since 2023' }
         (Row $rows 'SecureTransport').Status | Should -Be 'Warning'
@@ -129,9 +129,14 @@ catch { "`$(`$_.CategoryInfo.Category)|`$(`$_.FullyQualifiedErrorId)|`$(`$_.Exce
 Describe 'Initialize-MediaBucket' {
     It 'brings a raw bucket to the baseline: no Fail afterwards, and the aws CLI sees the settings' {
         $bucket = New-RawBucket
-        $rows = Initialize-MediaBucket -BucketName $bucket -RequireTls -NoncurrentVersionExpirationDays 30 -Confirm:$false
+        $rows = Initialize-MediaBucket -BucketName $bucket -RequireTls -NoncurrentVersionExpirationDays 30 -Inventory Daily -Confirm:$false -WarningVariable notes -WarningAction SilentlyContinue
         $rows | ForEach-Object { $_ | Should -BeOfType ([MediaOps.CheckResult]) }
         @($rows | Where-Object Status -ne 'Pass') | Should -BeNullOrEmpty -Because ($rows | Where-Object Status -ne 'Pass' | Out-String)
+        "$notes" | Should -Match 's3\.amazonaws\.com'   # the destination policy S3 needs to deliver the report
+        $inventory = (Invoke-AwsCli -Endpoint $E s3api get-bucket-inventory-configuration --bucket $bucket --id mediaops-inventory).InventoryConfiguration
+        $inventory.Schedule.Frequency | Should -Be 'Daily'
+        $inventory.Destination.S3BucketDestination.Format | Should -Be 'CSV'
+        $inventory.OptionalFields | Should -Contain 'ETag'
         (Invoke-AwsCli -Endpoint $E s3api get-bucket-versioning --bucket $bucket).Status | Should -Be 'Enabled'
         (Invoke-AwsCli -Endpoint $E s3api get-bucket-encryption --bucket $bucket).ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm | Should -Be 'AES256'
         $bpa = (Invoke-AwsCli -Endpoint $E s3api get-public-access-block --bucket $bucket).PublicAccessBlockConfiguration
@@ -223,7 +228,7 @@ Describe 'Least-privilege credentials (reference runbook policy, IAM-enforcing m
 
     It 'Test-MediaBucket answers with Skipped rows naming permissions, not errors' {
         $rows = Test-MediaBucket -BucketName $Lab.BucketName -EndpointUrl $Lab.Endpoint -Credential $Lab.App.Credential -ErrorAction Stop
-        $rows.Count | Should -Be 10
+        $rows.Count | Should -Be 11
         @($rows | Where-Object Status -eq 'Error') | Should -BeNullOrEmpty -Because ($rows | Out-String)
         (Row $rows 'BucketExists').Status | Should -Be 'Pass'
         (Row $rows 'BucketExists').Message | Should -Match 'listing'
@@ -247,6 +252,6 @@ Describe 'Least-privilege credentials (reference runbook policy, IAM-enforcing m
         $errors.Count | Should -BeGreaterThan 0
         $errors | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'PermissionDenied' }
         ($errors | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match 's3:PutBucketVersioning'
-        $rows.Count | Should -Be 10
+        $rows.Count | Should -Be 11
     }
 }

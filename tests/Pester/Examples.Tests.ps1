@@ -27,9 +27,9 @@ BeforeAll {
         $script:Dirs.Add($dir)
         [pscustomobject]@{ Bucket = $bucket; Dir = $dir; Root = $root; Csv = $csv; State = Join-Path $dir 'cutover.json' }
     }
-    function script:Invoke-Cutover($Deployment, [string] $NamesCsv = $Deployment.Csv) {
+    function script:Invoke-Cutover($Deployment, [string] $NamesCsv = $Deployment.Csv, [string[]] $ReportPath) {
         & (Join-Path $Examples 'Cutover.ps1') -Path $Deployment.Root -BucketName $Deployment.Bucket -EndpointUrl $Endpoint `
-            -NamesCsv $NamesCsv -StateFile $Deployment.State -SkipFinalPassPause -ModulePath $Module 6>$null
+            -NamesCsv $NamesCsv -StateFile $Deployment.State -SkipFinalPassPause -ModulePath $Module -ReportPath $ReportPath 6>$null
     }
 }
 
@@ -59,6 +59,21 @@ Describe 'examples/Cutover.ps1' {
         Copy-Item $d.Csv $csv
         Add-Content -LiteralPath $csv -Value '"42","uploads/2019/gone.jpg"'
         { Invoke-Cutover $d $csv } | Should -Throw -ExpectedMessage "*stopped at 'Test-MediaObject'*uploads/2019/gone.jpg*"
+    }
+
+    It 'writes the evidence report when it stops, the failure that stopped it first' {
+        $d = New-Deployment
+        $csv = Join-Path $d.Dir 'with-missing.csv'
+        Copy-Item $d.Csv $csv
+        Add-Content -LiteralPath $csv -Value '"42","uploads/2019/gone.jpg"'
+        $html, $md = (Join-Path $d.Dir 'evidence.html'), (Join-Path $d.Dir 'evidence.md')
+        { Invoke-Cutover $d $csv -ReportPath $html, $md } | Should -Throw -ExpectedMessage "*stopped at 'Test-MediaObject'*"
+        $page = Get-Content -Raw -LiteralPath $html
+        $page | Should -Match '<p id="verdict" class="verdict fail">1 failure'
+        $page | Should -Match '<tr class="fail"><td><a href="#step-names">[^<]*</a></td><td class="status s-fail">Fail</td><td class="item">uploads/2019/gone.jpg</td>'
+        foreach ($step in 'audit', 'bucket', 'credentials', 'dry-run', 'sync', 'names') { $page | Should -Match "id=`"step-$step`"" }
+        $page | Should -Not -Match 'id="step-smoke"' -Because 'the cutover stopped before the smoke test'
+        Get-Content -Raw -LiteralPath $md | Should -Match '\*\*FAIL: 1 failure'
     }
 
     It 'stops before copying anything when the bucket fails its checks' {
@@ -92,11 +107,21 @@ Describe 'examples/Rollback.ps1' {
 Describe 'examples/MediaStorage.Tests.ps1 (run by users with Invoke-Pester)' {
     BeforeAll {
         $script:PesterPath = (Get-Module Pester).Path
-        function script:Invoke-UserPester($Deployment, [string] $AccessModel = 'Private') {
+        # Runs the example as a user would, in a fresh pwsh; -JUnitPath also writes JUnit XML as its help shows.
+        function script:Invoke-UserPester($Deployment, [string] $AccessModel = 'Private', [string] $JUnitPath) {
             $data = "@{ BucketName = '$($Deployment.Bucket)'; EndpointUrl = '$Endpoint'; AccessModel = '$AccessModel'; NamesCsv = '$($Deployment.Csv)'; ModulePath = '$Module' }"
             $script = @"
 Import-Module '$PesterPath'
-`$r = Invoke-Pester -Container (New-PesterContainer -Path '$Examples/MediaStorage.Tests.ps1' -Data $data) -PassThru -Output None
+`$config = New-PesterConfiguration
+`$config.Run.Container = New-PesterContainer -Path '$Examples/MediaStorage.Tests.ps1' -Data $data
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'None'
+if ('$JUnitPath') {
+    `$config.TestResult.Enabled = `$true
+    `$config.TestResult.OutputFormat = 'JUnitXml'
+    `$config.TestResult.OutputPath = '$JUnitPath'
+}
+`$r = Invoke-Pester -Configuration `$config
 "`$(`$r.PassedCount) `$(`$r.FailedCount) `$(`$r.SkippedCount)"
 "@
             $out = Invoke-FreshPwsh -NoProfile -NonInteractive -Command $script 2>&1
@@ -104,15 +129,30 @@ Import-Module '$PesterPath'
             $passed, $failed, $skipped = ($out | Select-Object -Last 1) -split ' '
             [pscustomobject]@{ Passed = [int]$passed; Failed = [int]$failed; Skipped = [int]$skipped }
         }
+        # JUnit XML as CI systems read it: valid against the JUnit 4 schema Pester ships, one testcase per It.
+        function script:Read-JUnit([string] $Path) {
+            $settings = [System.Xml.XmlReaderSettings]::new()
+            $settings.ValidationType = 'Schema'
+            $null = $settings.Schemas.Add($null, (Join-Path (Split-Path $PesterPath) 'schemas/JUnit4/junit_schema_4.xsd'))
+            $reader = [System.Xml.XmlReader]::Create($Path, $settings)
+            try { $xml = [xml]::new(); $xml.Load($reader) } finally { $reader.Dispose() }
+            return $xml
+        }
     }
 
-    It 'passes every check on a migrated private deployment' {
+    It 'passes every check on a migrated private deployment, and writes JUnit XML for CI' {
         $d = New-Deployment
         $null = Invoke-Cutover $d
-        $r = Invoke-UserPester $d
+        $junit = Join-Path $d.Dir 'media-storage.junit.xml'
+        $r = Invoke-UserPester $d -JUnitPath $junit
         $r.Failed | Should -Be 0
         $r.Skipped | Should -Be 0
         $r.Passed | Should -Be 5
+        $xml = Read-JUnit $junit
+        $xml.testsuites.tests | Should -Be 5
+        $xml.testsuites.failures | Should -Be 0
+        @($xml.SelectNodes('//testcase')).Count | Should -Be 5
+        @($xml.SelectNodes('//testcase').name) | Should -Contain "Media storage s3://$($d.Bucket)/media/ (Private).every file the database points at resolves"
     }
 
     It 'fails when the media of a Private deployment are made public' {
@@ -121,7 +161,11 @@ Import-Module '$PesterPath'
         $policy = @{ Version = '2012-10-17'; Statement = @(@{ Effect = 'Allow'; Principal = '*'; Action = 's3:GetObject'; Resource = "arn:aws:s3:::$($d.Bucket)/media/*" }) } | ConvertTo-Json -Depth 5 -Compress
         Invoke-AwsCli -Endpoint $Endpoint s3api delete-public-access-block --bucket $d.Bucket | Out-Null
         Invoke-AwsCli -Endpoint $Endpoint s3api put-bucket-policy --bucket $d.Bucket --policy $policy | Out-Null
-        $r = Invoke-UserPester $d
+        $junit = Join-Path $d.Dir 'media-storage.junit.xml'
+        $r = Invoke-UserPester $d -JUnitPath $junit
         $r.Failed | Should -BeGreaterOrEqual 2 -Because 'the bucket check and the smoke test''s UnsignedUrl both catch it'
+        $xml = Read-JUnit $junit
+        [int]$xml.testsuites.failures | Should -Be $r.Failed
+        ($xml.SelectNodes('//testcase/failure').message -join ' ') | Should -Match 'UnsignedUrl'
     }
 }

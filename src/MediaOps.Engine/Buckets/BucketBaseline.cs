@@ -17,6 +17,15 @@ namespace MediaOps.Buckets
 
         /// <summary>The id of the lifecycle rule MediaOps owns (replaced on change, other rules kept).</summary>
         public const string LifecycleRuleId = "MediaOpsNoncurrentVersionExpiration";
+
+        /// <summary>"Daily" or "Weekly": configure an S3 Inventory report of the prefix (-Inventory); null leaves inventory alone.</summary>
+        public string InventoryFrequency { get; set; }
+        /// <summary>s3://bucket[/prefix] the reports go to (-InventoryDestination); null: this bucket, prefix "inventory".</summary>
+        public string InventoryDestination { get; set; }
+        public const string InventoryId = "mediaops-inventory";
+        public const string DefaultInventoryPrefix = "inventory";
+        /// <summary>The optional fields a report needs to be a listing, and what an audit wants beside them.</summary>
+        public static readonly IReadOnlyList<string> InventoryFields = new[] { "Size", "LastModifiedDate", "ETag", "IsMultipartUploaded", "EncryptionStatus" };
     }
 
     public enum BucketChangeKind
@@ -28,6 +37,7 @@ namespace MediaOps.Buckets
         SetDefaultEncryption,
         UpdateBucketPolicy,
         UpdateLifecycle,
+        PutInventoryConfiguration,
     }
 
     /// <summary>One change the planner found necessary; the cmdlet asks ShouldProcess for each.</summary>
@@ -52,6 +62,7 @@ namespace MediaOps.Buckets
         /// <summary>The merged policy to put, or null to delete the policy (nothing left in it).</summary>
         internal string PolicyJson { get; set; }
         internal List<LifecycleRule> LifecycleRules { get; set; }
+        internal InventoryConfiguration Inventory { get; set; }
 
         public override string ToString() => Action;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Targets;
 
@@ -16,6 +17,7 @@ namespace MediaOps.Buckets
         {
             "BucketExists", "Region", "Versioning", "DefaultEncryption", "PublicAccessBlock",
             "ObjectOwnership", "BucketPolicy", "SecureTransport", "Prefix", "NoncurrentVersionLifecycle",
+            "Inventory",
         };
 
         public static IReadOnlyList<CheckResult> Evaluate(BucketState state, string prefix, BucketCheckOptions options)
@@ -26,6 +28,7 @@ namespace MediaOps.Buckets
             {
                 ctx.BucketExists(), ctx.Region(), ctx.Versioning(), ctx.DefaultEncryption(), ctx.PublicAccessBlock(),
                 ctx.ObjectOwnership(), ctx.BucketPolicy(), ctx.SecureTransport(), ctx.Prefix(), ctx.NoncurrentVersionLifecycle(),
+                ctx.Inventory(),
             };
         }
 
@@ -244,6 +247,26 @@ namespace MediaOps.Buckets
                     stat == null ? $"Media lives under '{media}'." : $"Media under '{media}', static under '{stat}': kept apart.");
             }
 
+            /// <summary>A Warning, never a Fail: an inventory only matters at 10^6+ objects, where a LIST takes hours.</summary>
+            public CheckResult Inventory()
+            {
+                const string expected = "a CSV S3 Inventory report of the prefix with Size, LastModifiedDate, ETag";
+                var o = _s.Inventory;
+                if (o == null || !o.IsKnown) return Unread("Inventory", expected, o ?? Observed<IReadOnlyList<InventoryConfiguration>>.Skipped(BucketReader.PermInventory));
+                var usable = UsableInventory(o.IsRead ? o.Value : new List<InventoryConfiguration>(), _prefix, out var why);
+                if (usable != null)
+                {
+                    var d = usable.Destination?.S3BucketDestination;
+                    var bucket = d?.BucketName ?? "";
+                    bucket = bucket.StartsWith("arn:", StringComparison.Ordinal) ? bucket.Substring(bucket.LastIndexOf(':') + 1) : bucket;
+                    return Row("Inventory", CheckStatus.Pass, expected, $"'{usable.InventoryId}': {usable.Schedule?.Frequency?.Value} CSV to s3://{bucket}/{(d?.Prefix ?? "").Trim('/')}",
+                        "Pass the newest report's manifest.json to -Inventory (Test-MediaObject, Compare-MediaStore, Sync-MediaToS3) instead of listing the prefix.");
+                }
+                return Row("Inventory", CheckStatus.Warning, expected, why,
+                    "Without an S3 Inventory report, checking 10^6+ objects means a LIST of the prefix (1,000 keys a request, one after the other: hours) or a HEAD per name. " +
+                    "Configure one with Initialize-MediaBucket -Inventory Daily (see docs/scale.md).");
+            }
+
             public CheckResult NoncurrentVersionLifecycle()
             {
                 var expected = $"noncurrent-version expiration covering {(_prefix.Length == 0 ? "the bucket" : _prefix)}";
@@ -263,6 +286,28 @@ namespace MediaOps.Buckets
         }
 
         /// <summary>An enabled rule that expires noncurrent versions for every key under the prefix (no tag or size filter).</summary>
+        /// <summary>
+        /// The first enabled CSV inventory configuration whose filter covers <paramref name="prefix"/> and whose fields make
+        /// it a listing (Size, LastModifiedDate, ETag), or null with <paramref name="why"/> saying what is missing.
+        /// </summary>
+        public static InventoryConfiguration UsableInventory(IEnumerable<InventoryConfiguration> configurations, string prefix, out string why)
+        {
+            var all = configurations?.ToList() ?? new List<InventoryConfiguration>();
+            why = "none configured";
+            foreach (var c in all)
+            {
+                var filter = (c.InventoryFilter?.InventoryFilterPredicate as InventoryPrefixPredicate)?.Prefix ?? "";
+                var fields = new HashSet<string>((c.InventoryOptionalFields ?? new List<InventoryOptionalField>()).Select(f => f?.Value ?? ""), StringComparer.Ordinal);
+                var format = c.Destination?.S3BucketDestination?.InventoryFormat?.Value;
+                if (c.IsEnabled != true) why = $"'{c.InventoryId}' is disabled";
+                else if (!(prefix ?? "").StartsWith(filter, StringComparison.Ordinal)) why = $"'{c.InventoryId}' covers '{filter}' only";
+                else if (format != null && format != "CSV") why = $"'{c.InventoryId}' is {format}; MediaOps reads CSV";
+                else if (!fields.Contains("Size") || !fields.Contains("LastModifiedDate") || !fields.Contains("ETag")) why = $"'{c.InventoryId}' lacks Size, LastModifiedDate or ETag";
+                else return c;
+            }
+            return null;
+        }
+
         public static LifecycleRule CoveringNoncurrentRule(IEnumerable<LifecycleRule> rules, string prefix)
         {
             if (rules == null) return null;

@@ -148,6 +148,14 @@ namespace MediaOps.Buckets
                         Configuration = new LifecycleConfiguration { Rules = change.LifecycleRules },
                     }, ct).ConfigureAwait(false);
                     break;
+                case BucketChangeKind.PutInventoryConfiguration:
+                    await s3.PutBucketInventoryConfigurationAsync(new PutBucketInventoryConfigurationRequest
+                    {
+                        BucketName = bucket,
+                        InventoryId = change.Inventory.InventoryId,
+                        InventoryConfiguration = change.Inventory,
+                    }, ct).ConfigureAwait(false);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown change " + change.Kind);
             }
@@ -165,6 +173,7 @@ namespace MediaOps.Buckets
                 case BucketChangeKind.SetDefaultEncryption: return "s3:PutEncryptionConfiguration";
                 case BucketChangeKind.UpdateBucketPolicy: return "s3:PutBucketPolicy";
                 case BucketChangeKind.UpdateLifecycle: return "s3:PutLifecycleConfiguration";
+                case BucketChangeKind.PutInventoryConfiguration: return "s3:PutInventoryConfiguration";
                 default: return null;
             }
         }

@@ -61,6 +61,8 @@ namespace MediaOps.Buckets
             PlanPolicy(bucket, prefix, Current(state.Policy), baseline, changes, notes);
             if (baseline.NoncurrentVersionExpirationDays.HasValue)
                 PlanLifecycle(prefix, Current(state.Lifecycle), baseline.NoncurrentVersionExpirationDays.Value, changes, notes);
+            if (baseline.InventoryFrequency != null)
+                PlanInventory(target, Current(state.Inventory ?? Observed<IReadOnlyList<InventoryConfiguration>>.Skipped(BucketReader.PermInventory)), baseline, changes, notes);
             return new BucketPlan(target, region, changes, notes);
         }
 
@@ -132,6 +134,73 @@ namespace MediaOps.Buckets
             {
                 PolicyJson = final.Count == 0 ? null : policy.WithStatements(final).ToJson(),
             });
+        }
+
+        private static void PlanInventory(MediaTarget target, Observed<IReadOnlyList<InventoryConfiguration>> current, BucketBaseline baseline, List<BucketChange> changes, List<string> notes)
+        {
+            if (!current.IsKnown)
+            {
+                notes.Add($"The inventory configuration could not be read ({Describe(current, v => "")}), so none was added.");
+                return;
+            }
+            var frequency = string.Equals(baseline.InventoryFrequency, "Weekly", StringComparison.OrdinalIgnoreCase) ? InventoryFrequency.Weekly : InventoryFrequency.Daily;
+            var (destinationBucket, destinationPrefix) = ParseDestination(target.BucketName, baseline.InventoryDestination);
+            var existing = current.IsRead ? current.Value : new List<InventoryConfiguration>();
+            var usable = BucketEvaluator.UsableInventory(existing, target.Prefix, out _);
+            if (usable != null && usable.Schedule?.Frequency == frequency
+                && (baseline.InventoryDestination == null || SameDestination(usable, destinationBucket, destinationPrefix))) return;
+
+            var configuration = new InventoryConfiguration
+            {
+                InventoryId = BucketBaseline.InventoryId,
+                IsEnabled = true,
+                IncludedObjectVersions = InventoryIncludedObjectVersions.Current,
+                Schedule = new InventorySchedule { Frequency = frequency },
+                InventoryFilter = new InventoryFilter { InventoryFilterPredicate = new InventoryPrefixPredicate(target.Prefix) },
+                InventoryOptionalFields = BucketBaseline.InventoryFields.Select(f => new InventoryOptionalField(f)).ToList(),
+                Destination = new InventoryDestination
+                {
+                    S3BucketDestination = new InventoryS3BucketDestination
+                    {
+                        BucketName = "arn:aws:s3:::" + destinationBucket,
+                        Prefix = destinationPrefix,
+                        InventoryFormat = InventoryFormat.CSV,
+                    },
+                },
+            };
+            changes.Add(new BucketChange(BucketChangeKind.PutInventoryConfiguration, $"Configure a {frequency} S3 Inventory report",
+                $"S3 Inventory '{BucketBaseline.InventoryId}': a {frequency} CSV report of '{target.Prefix}' (current versions; {string.Join(", ", BucketBaseline.InventoryFields)}) " +
+                $"to s3://{destinationBucket}/{destinationPrefix}/, for -Inventory at 10^6+ objects instead of hours of LIST.")
+            { Inventory = configuration });
+            notes.Add($"S3 delivers the report only if the policy of bucket '{destinationBucket}' lets the service principal s3.amazonaws.com s3:PutObject to " +
+                $"arn:aws:s3:::{destinationBucket}/{destinationPrefix}/* (conditions aws:SourceArn arn:aws:s3:::{target.BucketName} and aws:SourceAccount); the first report arrives within 48 hours. " +
+                "Reading it needs s3:GetObject there, which the app's least-privilege role does not have: see docs/scale.md.");
+        }
+
+        /// <summary>s3://bucket[/prefix] → (bucket, prefix without slashes); null → this bucket, "inventory".</summary>
+        internal static (string Bucket, string Prefix) ParseDestination(string bucket, string destination)
+        {
+            if (string.IsNullOrWhiteSpace(destination)) return (bucket, BucketBaseline.DefaultInventoryPrefix);
+            if (!destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+                throw new MediaOpsException("InvalidInventoryDestination", FailureKind.InvalidArgument,
+                    $"-InventoryDestination '{destination}' is not s3://bucket[/prefix], e.g. s3://myapp-inventory/reports.", destination);
+            var rest = destination.Substring(5).Trim('/');
+            var slash = rest.IndexOf('/');
+            var name = slash < 0 ? rest : rest.Substring(0, slash);
+            var problem = BucketNameRules.Check(name);
+            if (problem != null)
+                throw new MediaOpsException("InvalidInventoryDestination", FailureKind.InvalidArgument, $"-InventoryDestination names bucket '{name}': {problem}.", destination);
+            var prefix = slash < 0 ? BucketBaseline.DefaultInventoryPrefix : rest.Substring(slash + 1).Trim('/');
+            return (name, prefix.Length == 0 ? BucketBaseline.DefaultInventoryPrefix : prefix);
+        }
+
+        private static bool SameDestination(InventoryConfiguration c, string bucket, string prefix)
+        {
+            var d = c.Destination?.S3BucketDestination;
+            if (d == null) return false;
+            var name = d.BucketName ?? "";
+            name = name.StartsWith("arn:", StringComparison.Ordinal) ? name.Substring(name.LastIndexOf(':') + 1) : name;
+            return name == bucket && (d.Prefix ?? "").Trim('/') == prefix;
         }
 
         private static void PlanLifecycle(string prefix, Observed<IReadOnlyList<LifecycleRule>> current, int days, List<BucketChange> changes, List<string> notes)

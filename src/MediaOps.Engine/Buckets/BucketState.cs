@@ -114,5 +114,7 @@ namespace MediaOps.Buckets
         /// <summary>The policy JSON as stored.</summary>
         public Observed<string> Policy { get; internal set; }
         public Observed<IReadOnlyList<LifecycleRule>> Lifecycle { get; internal set; }
+        /// <summary>The S3 Inventory configurations (ListBucketInventoryConfigurations); NotConfigured when there are none.</summary>
+        public Observed<IReadOnlyList<InventoryConfiguration>> Inventory { get; internal set; }
     }
 }

@@ -21,7 +21,7 @@ namespace MediaOps.Reports
             ".verdict.pass{background:#dafbe1;color:#116329}.verdict.fail{background:#ffebe9;color:#a40e26}" +
             "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dl.meta dt{font-weight:600;color:#57606a}dl.meta dd{margin:0;overflow-wrap:anywhere}" +
             "table{border-collapse:collapse;width:100%;margin:8px 0;font-size:14px}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}" +
-            "th{background:#f6f8fa}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}" +
+            "th{background:#f6f8fa;white-space:nowrap;overflow-wrap:normal}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}" +
             "td.status{font-weight:600;white-space:nowrap}.s-pass{color:#116329}.s-skipped{color:#57606a}.s-warning{color:#9a6700}.s-fail,.s-error{color:#a40e26}" +
             "tr.fail td,tr.error td{background:#fff5f5}tr.warning td{background:#fff8c5}" +
             ".item{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:13px;white-space:pre-wrap}" +

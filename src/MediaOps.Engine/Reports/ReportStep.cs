@@ -44,7 +44,7 @@ namespace MediaOps.Reports
         // A name not listed lands in Other (a Pester test proves every name the cmdlets write today is listed).
         private static readonly Dictionary<string, ReportStep> StepOfCheck = Map(
             (Bucket, new[] { "BucketExists", "Region", "Versioning", "DefaultEncryption", "PublicAccessBlock", "ObjectOwnership", "BucketPolicy", "SecureTransport", "Prefix", "NoncurrentVersionLifecycle", "Inventory" }),
-            (Credentials, new[] { "CredentialSource", "Identity", "NotRoot", "CredentialType", "RoleAssumed" }),
+            (Credentials, new[] { "CredentialSource", "Identity", "NotRoot", "CredentialType", "AssumedRole" }),
             (LeastPrivilege, new[] { "ListInPrefix", "GetInPrefix", "PutInPrefix", "DeleteInPrefix", "ListOutsidePrefix", "PutOutsidePrefix", "ListAllMyBuckets", "GetBucketPolicy", "PutBucketPolicy", "DeleteObjectVersion", "MissingKeyIsNotFound" }),
             (Smoke, new[] { "Upload", "Head", "ReadBack", "SignedUrl", "UnsignedUrl", "Delete" }));
 

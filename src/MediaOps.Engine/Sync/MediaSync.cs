@@ -3,10 +3,13 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
+using Amazon.S3.Model;
+using MediaOps.Errors;
 using MediaOps.Aws;
 using MediaOps.Integrity;
 using MediaOps.Local;
 using MediaOps.Runs;
+using MediaOps.S3Inventory;
 using MediaOps.Targets;
 using MediaOps.Transfer;
 
@@ -28,13 +31,25 @@ namespace MediaOps.Sync
         {
             var s3 = _clients.CreateS3(target);
             var comparer = new ContentComparer(s3, target.BucketName, Settings(options));
-            var planner = new SyncPlanner(s3, target, new LocalWalker(RequireFolder(options.Path)), new PathFilter(options.Exclude))
+            var root = RequireFolder(options.Path);
+            using (var inventory = await OpenInventoryAsync(s3, target, options, observer, ct).ConfigureAwait(false))
+            {
+            var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude), Listing(inventory), options.Partition)
             {
                 OnOwnTempFile = partial => { observer.Verbose($"'{partial.RelativePath}' is a restore's partial download; not compared."); return true; },
             };
-            long differences = 0;
+            long differences = 0, rechecked = 0;
             await RunPlanner(planner, async pair =>
             {
+                if (pair.Local != null && !pair.Local.IsFile) return; // symlinks and unreadable folders: Get-MediaInventory reports them
+                var verdict = await Verdict(pair).ConfigureAwait(false);
+                if (inventory != null && !(verdict?.IsSame ?? pair.Local == null))
+                {
+                    // The inventory is hours or days old: a file it calls new or changed may have been uploaded since.
+                    rechecked++;
+                    pair = new PlanPair(pair.Key, pair.RelativePath, pair.Local, await HeadAsync(s3, target.BucketName, pair.Key, ct).ConfigureAwait(false));
+                    verdict = await Verdict(pair).ConfigureAwait(false);
+                }
                 var diff = new MediaDifference
                 {
                     RelativePath = pair.RelativePath,
@@ -43,20 +58,18 @@ namespace MediaOps.Sync
                     LocalLastWriteTimeUtc = pair.Local?.LastWriteTimeUtc,
                     RemoteLength = pair.Remote?.Size,
                     RemoteLastModifiedUtc = pair.Remote?.LastModifiedUtc,
+                    Partition = options.Partition?.ToString(),
                 };
-                if (pair.Local != null && !pair.Local.IsFile) return; // symlinks and unreadable folders: Get-MediaInventory reports them
                 if (pair.Remote == null) { diff.State = DifferenceState.OnlyLocal; diff.Reason = "not uploaded yet"; }
                 else if (pair.Local == null)
                 {
                     diff.State = DifferenceState.OnlyRemote;
-                    diff.Reason = pair.NotEnteredBy == null ? "no local file" : $"under '{pair.NotEnteredBy.RelativePath}', which was not walked ({Describe(pair.NotEnteredBy.Kind)})";
+                    diff.Reason = pair.NotEnteredBy != null ? $"under '{pair.NotEnteredBy.RelativePath}', which was not walked ({Describe(pair.NotEnteredBy.Kind)})"
+                        : inventory == null ? "no local file" : "no local file (object listed in the inventory)";
                 }
                 else
                 {
                     // "Cannot tell" counts as changed: only a proof makes a pair the same.
-                    var verdict = options.Checksum
-                        ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false)
-                        : Quick(pair, towardsLocal: false);
                     diff.State = verdict.IsSame ? DifferenceState.Same : DifferenceState.Changed;
                     diff.Reason = verdict.Reason;
                 }
@@ -64,7 +77,17 @@ namespace MediaOps.Sync
                 differences += diff.State == DifferenceState.Same ? 0 : 1;
                 observer.Row(diff);
             }, ct).ConfigureAwait(false);
+            if (inventory != null) observer.Verbose($"{rechecked:N0} name(s) the inventory called new or changed were checked with a HEAD.");
             return differences;
+            }
+
+            Task<ContentVerdict> Verdict(PlanPair pair)
+            {
+                if (pair.Local == null || pair.Remote == null) return Task.FromResult<ContentVerdict>(null);
+                return options.Checksum
+                    ? comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct)
+                    : Task.FromResult(Quick(pair, towardsLocal: false));
+            }
         }
 
         /// <summary>Local → S3. Per-file failures are reported and counted; the run goes on.</summary>
@@ -78,21 +101,62 @@ namespace MediaOps.Sync
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
             var comparer = new ContentComparer(s3, target.BucketName, settings);
-            var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude))
-            {
-                // A restore's partial download (running now, or killed) is not an upload.
-                OnOwnTempFile = partial =>
-                {
-                    observer.Warning($"Skipped '{partial.RelativePath}': it is the partial download of a Sync-MediaFromS3 (running, or killed: the next restore into '{root}' removes it), so it is not uploaded.");
-                    Interlocked.Increment(ref run.Counters.Skipped);
-                    return true;
-                },
-            };
+            if (options.Delete && options.Inventory != null)
+                throw new MediaOpsException("DeleteNeedsListing", FailureKind.InvalidArgument,
+                    "-Delete is refused with -Inventory: a report hours or days old would delete by a stale picture. Run the final pass (the freeze window) without -Inventory, with -Delete: that lists the prefix live.");
+            run.Partition = options.Partition?.ToString();
+            long rechecked = 0;
+            using (var inventory = await OpenInventoryAsync(s3, target, options, observer, ct).ConfigureAwait(false))
             using (var deletes = new DeleteSpool())
             {
+                var planner = new SyncPlanner(s3, target, new LocalWalker(root), new PathFilter(options.Exclude), Listing(inventory), options.Partition)
+                {
+                    // A restore's partial download (running now, or killed) is not an upload.
+                    OnOwnTempFile = partial =>
+                    {
+                        observer.Warning($"Skipped '{partial.RelativePath}': it is the partial download of a Sync-MediaFromS3 (running, or killed: the next restore into '{root}' removes it), so it is not uploaded.");
+                        Interlocked.Increment(ref run.Counters.Skipped);
+                        return true;
+                    },
+                };
                 await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
                 {
                     Interlocked.Increment(ref run.Counters.Examined);
+                    if (inventory != null && pair.Local != null && pair.Local.IsFile
+                        && (pair.Remote == null || options.Checksum || !Quick(pair, towardsLocal: false).IsSame))
+                    {
+                        // The inventory says upload (or the content must be compared): it may be days old, so the object
+                        // as it is now decides. One HEAD per such name; none for the names it shows unchanged.
+                        await run.Queue.EnqueueAsync(async () =>
+                        {
+                            if (pair.Remote != null && options.Checksum
+                                && (await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false)).IsSame)
+                            {
+                                Interlocked.Increment(ref run.Counters.Skipped);
+                                return null;
+                            }
+                            Interlocked.Increment(ref rechecked);
+                            RemoteObject now;
+                            try
+                            {
+                                now = await HeadAsync(s3, target.BucketName, pair.Key, ct).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (!(ex is OperationCanceledException))
+                            {
+                                return run.Fail(pair.Key, pair.RelativePath, SyncAction.Upload, pair.Local.Length, ex, pair.Key);
+                            }
+                            var current = new PlanPair(pair.Key, pair.RelativePath, pair.Local, now);
+                            if (now != null)
+                            {
+                                var verdict = options.Checksum
+                                    ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, now.Digest, ct).ConfigureAwait(false)
+                                    : Quick(current, towardsLocal: false);
+                                if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            }
+                            return await Upload(current).ConfigureAwait(false);
+                        }, ct).ConfigureAwait(false);
+                        return;
+                    }
                     if (pair.Local == null)
                     {
                         // Under a folder the walk did not enter (symlink, unreadable): not gone, so never deleted.
@@ -124,6 +188,7 @@ namespace MediaOps.Sync
                 if (options.Delete && deletes.Count > 0)
                     await new PrefixDeleter(s3, target, run).DeleteAsync(deletes, planner.RemoteObjects, options, ct).ConfigureAwait(false);
             }
+            if (options.Inventory != null) observer.Verbose($"{rechecked:N0} name(s) the inventory did not show as uploaded were checked with a HEAD.");
             return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
             Task<SyncItem> Upload(PlanPair pair)
@@ -238,6 +303,33 @@ namespace MediaOps.Sync
 
         private static string Describe(LocalEntryKind kind) =>
             kind == LocalEntryKind.Symlink ? "a symbolic link" : kind == LocalEntryKind.UnreadableDirectory ? "cannot be read" : "its name cannot be read";
+
+        private static async Task<SortedInventory> OpenInventoryAsync<TRow>(IAmazonS3 s3, MediaTarget target, SyncOptions options, IRunObserver<TRow> observer, CancellationToken ct)
+        {
+            if (options.Inventory == null) return null;
+            options.Inventory.Partition = options.Partition;
+            return await InventoryReport.OpenAsync(s3, target, options.Inventory, observer, ct).ConfigureAwait(false);
+        }
+
+        private static IRemoteListing Listing(SortedInventory inventory) => inventory == null ? null : new InventoryListing(inventory);
+
+        /// <summary>The object as it is now (one HEAD), or null when there is none.</summary>
+        private static async Task<RemoteObject> HeadAsync(IAmazonS3 s3, string bucket, string key, CancellationToken ct)
+        {
+            try
+            {
+                var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, ct).ConfigureAwait(false);
+                return new RemoteObject(key, head.ContentLength, (head.LastModified ?? DateTime.MinValue).ToUniversalTime(), head.ETag?.Trim('"'));
+            }
+            catch (Exception ex) when (S3ErrorTranslator.IsNotFound(ex) && S3ErrorTranslator.ErrorCode(ex) != "NoSuchBucket")
+            {
+                return null;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                throw S3ErrorTranslator.Translate(ex, bucket, key, "s3:GetObject (HEAD)");
+            }
+        }
 
         private static ContentVerdict Quick(PlanPair pair, bool towardsLocal) =>
             ContentComparer.Quick(pair.Local.Length, pair.Local.LastWriteTimeUtc, pair.Remote.Size, pair.Remote.LastModifiedUtc, towardsLocal);

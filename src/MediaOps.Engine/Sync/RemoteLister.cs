@@ -18,7 +18,7 @@ namespace MediaOps.Sync
     /// run (MediaOps.ListingInvalid) before a single delete. Keys are asked for URL-encoded
     /// (encoding-type=url), so keys with control characters list like any other.
     /// </summary>
-    internal sealed class RemoteLister
+    internal sealed class RemoteLister : IRemoteListing
     {
         private readonly IAmazonS3 _s3;
         private readonly string _bucket;

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using MediaOps.S3Inventory;
+using MediaOps.Targets;
 using MediaOps.Transfer;
 
 namespace MediaOps.Sync
@@ -31,5 +33,9 @@ namespace MediaOps.Sync
         /// <summary>Compare only: also report pairs that are the same.</summary>
         public bool IncludeEqual { get; set; }
         public TransferSettings Transfer { get; set; } = new TransferSettings();
+        /// <summary>Compare and upload only: an S3 Inventory report as the listing instead of a LIST (-Inventory).</summary>
+        public InventoryOptions Inventory { get; set; }
+        /// <summary>Only the names of this slice (-Partition k/n); null for all.</summary>
+        public KeyPartition Partition { get; set; }
     }
 }

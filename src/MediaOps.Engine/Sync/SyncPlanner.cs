@@ -20,13 +20,19 @@ namespace MediaOps.Sync
         private readonly MediaTarget _target;
         private readonly LocalWalker _walker;
         private readonly PathFilter _filter;
+        private readonly IRemoteListing _listing;
+        private readonly KeyPartition _partition;
 
-        internal SyncPlanner(IAmazonS3 s3, MediaTarget target, LocalWalker walker, PathFilter filter)
+        /// <param name="listing">The remote side when it is not a live LIST (an S3 Inventory report); null lists the prefix.</param>
+        /// <param name="partition">Only names of this slice, on both sides (-Partition); null for all.</param>
+        internal SyncPlanner(IAmazonS3 s3, MediaTarget target, LocalWalker walker, PathFilter filter, IRemoteListing listing = null, KeyPartition partition = null)
         {
             _s3 = s3;
             _target = target;
             _walker = walker;
             _filter = filter ?? new PathFilter(null);
+            _listing = listing;
+            _partition = partition;
         }
 
         /// <summary>
@@ -49,7 +55,7 @@ namespace MediaOps.Sync
         public async Task RunAsync(Func<PlanPair, Task> onPair, CancellationToken ct)
         {
             var prefix = _target.Prefix;
-            var lister = new RemoteLister(_s3, _target.BucketName, prefix);
+            var lister = _listing ?? new RemoteLister(_s3, _target.BucketName, prefix);
             var order = KeyOrder.Instance;
             // The walk runs synchronously on this worker thread; it only touches local metadata.
             using (var local = _walker.Walk().GetEnumerator())
@@ -112,7 +118,7 @@ namespace MediaOps.Sync
             if (!o.Key.StartsWith(_target.Prefix, StringComparison.Ordinal)) return false;
             if (o.Key.EndsWith("/", StringComparison.Ordinal)) return false; // directory marker ("folder/"), never a file
             var relative = o.Key.Substring(_target.Prefix.Length);
-            return relative.Length > 0 && !_filter.IsExcluded(relative);
+            return relative.Length > 0 && !_filter.IsExcluded(relative) && (_partition == null || _partition.Owns(relative));
         }
 
         private LocalEntry NextLocal(IEnumerator<LocalEntry> local)
@@ -125,6 +131,7 @@ namespace MediaOps.Sync
                 if (OnOwnTempFile != null && e.Kind == LocalEntryKind.File && LocalWalker.IsOwnTempFile(FileName(e.RelativePath)) && OnOwnTempFile(e))
                     continue;
                 if (_filter.IsExcluded(e.RelativePath)) continue;
+                if (_partition != null && !_partition.Owns(e.RelativePath)) continue;
                 return e;
             }
             return null;

@@ -140,14 +140,18 @@ namespace MediaOps.Sync
             return item;
         }
 
+        /// <summary>"k/n" when the run covers one -Partition slice; every row and the result carry it.</summary>
+        public string Partition { get; set; }
+
         public SyncItem Item(string key, string relativePath, SyncAction action, SyncItemStatus status, long length) =>
-            new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length };
+            new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length, Partition = Partition };
 
         public SyncResult Finish(SyncDirection direction, string source, string destination, bool whatIf, long retries)
         {
             _observer.Progress(Counters.Snapshot(_activity, completed: true));
             var result = Counters.ToResult(direction, source, destination, whatIf);
             result.Retries = retries;
+            result.Partition = Partition;
             return result;
         }
     }

@@ -27,13 +27,16 @@ namespace MediaOps.Verification
             _queue = new OrderedWorkQueue<ObjectCheck>(concurrency, Math.Max(1, concurrency) * 4, Report);
         }
 
-        public Task AddAsync(string name, CancellationToken ct) => _queue.EnqueueAsync(() => _checker.CheckAsync(name, ct), ct);
+        /// <summary>Queues one name; a name outside this run's -Partition slice is dropped here (another worker owns it).</summary>
+        public Task AddAsync(string name, CancellationToken ct) =>
+            _checker.Owns(name) ? _queue.EnqueueAsync(() => _checker.CheckAsync(name, ct), ct) : Task.CompletedTask;
 
         /// <summary>Waits for the names still in flight and reports them.</summary>
         public async Task CompleteAsync(CancellationToken ct)
         {
             await _queue.DrainAsync().ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
+            _observer.Verbose($"{_reported:N0} name(s) checked: {_checker.AnsweredFromInventory:N0} answered by the inventory, {_checker.HeadRequests:N0} HEAD request(s).");
             _observer.Progress(RunProgress.Count(Activity, _reported, "Done", completed: true));
         }
 

@@ -8,14 +8,17 @@ using MediaOps.Aws;
 using MediaOps.Errors;
 using MediaOps.Integrity;
 using MediaOps.Runs;
+using MediaOps.S3Inventory;
 using MediaOps.Targets;
 using MediaOps.Transfer;
 
 namespace MediaOps.Verification
 {
     /// <summary>
-    /// Checks one Django file name against S3 with a HEAD (and optionally the local copy).
-    /// A missing object is a Fail row; only failures that make every row meaningless escape as exceptions.
+    /// Checks one Django file name against S3 with a HEAD (and optionally the local copy). With an S3 Inventory
+    /// report, names the report lists are answered from it (no request) and only the others get a HEAD, so objects
+    /// written since the report are still found. A missing object is a Fail row; only failures that make every row
+    /// meaningless escape as exceptions.
     /// </summary>
     public sealed class ObjectChecker : IDisposable
     {
@@ -24,11 +27,23 @@ namespace MediaOps.Verification
         private readonly string _localRoot;
         private readonly bool _checksum;
         private readonly ContentComparer _comparer;
+        private readonly InventoryOptions _inventoryOptions;
+        private readonly bool _verify;
+        private SortedInventory _inventory;
+        private long _heads, _fromInventory;
 
         /// <param name="localRoot">MEDIA_ROOT to compare with, or null.</param>
         /// <param name="checksum">Also compare the content, by Integrity's rule (<see cref="ContentComparer"/>).</param>
-        public ObjectChecker(IAwsClientFactory clients, MediaTarget target, string localRoot = null, bool checksum = false)
+        /// <param name="inventory">An S3 Inventory report to answer from (-Inventory), with -MaxInventoryAge and -Partition; null sends a HEAD per name.</param>
+        /// <param name="verify">With an inventory, still send a HEAD for every name (-Verify).</param>
+        /// <param name="partition">Only names of this slice get a row (-Partition); null for all.</param>
+        public ObjectChecker(IAwsClientFactory clients, MediaTarget target, string localRoot = null, bool checksum = false,
+            InventoryOptions inventory = null, bool verify = false, KeyPartition partition = null)
         {
+            _inventoryOptions = inventory;
+            _verify = verify;
+            Partition = partition;
+            if (_inventoryOptions != null) _inventoryOptions.Partition = partition;
             if (clients == null) throw new ArgumentNullException(nameof(clients));
             _target = target ?? throw new ArgumentNullException(nameof(target));
             _s3 = clients.CreateS3(target);
@@ -68,12 +83,29 @@ namespace MediaOps.Verification
         {
             if (!await PreflightAsync(ct).ConfigureAwait(false))
                 observer.Verbose($"these credentials may not list {_target.Uri}; S3 will answer 403 (not 404) for names that are missing.");
+            if (_inventoryOptions != null && _inventory == null)
+                _inventory = await InventoryReport.OpenAsync(_s3, _target, _inventoryOptions, observer, ct).ConfigureAwait(false);
             return new ObjectCheckRun(this, concurrency, observer, _target.Uri);
+        }
+
+        public KeyPartition Partition { get; }
+
+        /// <summary>HEAD requests sent so far (names the inventory did not answer, or all with -Verify).</summary>
+        public long HeadRequests => Interlocked.Read(ref _heads);
+        /// <summary>Names answered from the inventory without a request.</summary>
+        public long AnsweredFromInventory => Interlocked.Read(ref _fromInventory);
+
+        /// <summary>True when this run's -Partition slice owns the name (hashed as its key without the prefix).</summary>
+        internal bool Owns(string name)
+        {
+            if (Partition == null) return true;
+            var key = string.IsNullOrEmpty(name) ? null : DjangoNames.TryKeyFor(_target.Prefix, name);
+            return Partition.Owns(key == null ? name ?? "" : key.Substring(_target.Prefix.Length));
         }
 
         internal async Task<ObjectCheck> CheckAsync(string name, CancellationToken ct)
         {
-            var row = new ObjectCheck { Name = name, Status = CheckStatus.Pass };
+            var row = new ObjectCheck { Name = name, Status = CheckStatus.Pass, Partition = Partition?.ToString() };
             if (string.IsNullOrEmpty(name))
                 return Finish(row, CheckStatus.Fail, "Empty name: the database row has no file (FileField left blank); nothing to check.");
             row.Key = DjangoNames.TryKeyFor(_target.Prefix, name);
@@ -89,8 +121,21 @@ namespace MediaOps.Verification
             }
 
             ObjectDigest digest;
-            try
+            var listed = _inventory != null && !_verify ? _inventory.Find(row.Key) : null;
+            if (listed != null)
             {
+                Interlocked.Increment(ref _fromInventory);
+                digest = ObjectDigest.FromListing(row.Key, listed.Size, listed.ETag);
+                row.Exists = true;
+                row.Length = listed.Size;
+                row.ETag = listed.ETag;
+                row.LastModified = listed.LastModifiedUtc;
+                row.ServerSideEncryption = EncryptionOf(listed.EncryptionStatus);
+                return await CompareLocal(row, localPath, digest, $" (from the inventory of {_inventory.CreatedUtc:yyyy-MM-dd HH:mm} UTC; -Verify sends a HEAD)", ct).ConfigureAwait(false);
+            }
+            else try
+            {
+                Interlocked.Increment(ref _heads);
                 var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.BucketName, Key = row.Key }, ct).ConfigureAwait(false);
                 digest = ObjectDigest.FromHead(row.Key, head);
                 row.Exists = true;
@@ -108,6 +153,19 @@ namespace MediaOps.Verification
                 return Missing(row, ex, localPath);
             }
 
+            return await CompareLocal(row, localPath, digest, "", ct).ConfigureAwait(false);
+        }
+
+        /// <summary>The verdict once the object is known (by HEAD or from the inventory, named in <paramref name="basis"/>).</summary>
+        private async Task<ObjectCheck> CompareLocal(ObjectCheck row, string localPath, ObjectDigest digest, string basis, CancellationToken ct)
+        {
+            var result = await CompareLocalCore(row, localPath, digest, ct).ConfigureAwait(false);
+            result.Message += basis;
+            return result;
+        }
+
+        private async Task<ObjectCheck> CompareLocalCore(ObjectCheck row, string localPath, ObjectDigest digest, CancellationToken ct)
+        {
             if (localPath == null) return Finish(row, CheckStatus.Pass, "Object exists.");
             if (row.LocalLength == null)
                 return Finish(row, CheckStatus.Fail, $"Object exists but there is no local file at '{localPath}' to compare with (rollback would need Sync-MediaFromS3).");
@@ -153,7 +211,24 @@ namespace MediaOps.Verification
             return Path.Combine(_localRoot, relative.Replace('/', Path.DirectorySeparatorChar));
         }
 
-        public void Dispose() => _s3.Dispose();
+        /// <summary>The inventory's EncryptionStatus in the words a HEAD uses (x-amz-server-side-encryption).</summary>
+        private static string EncryptionOf(string status)
+        {
+            switch (status)
+            {
+                case null: case "NOT-SSE": return null;
+                case "SSE-S3": return "AES256";
+                case "SSE-KMS": return "aws:kms";
+                case "DSSE-KMS": return "aws:kms:dsse";
+                default: return status;
+            }
+        }
+
+        public void Dispose()
+        {
+            _inventory?.Dispose();
+            _s3.Dispose();
+        }
 
         private static ObjectCheck Finish(ObjectCheck row, CheckStatus status, string message)
         {

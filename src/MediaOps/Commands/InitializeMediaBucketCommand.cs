@@ -28,6 +28,16 @@ namespace MediaOps.Commands
         [ValidateRange(1, 36500)]
         public int NoncurrentVersionExpirationDays { get; set; }
 
+        /// <summary>Configure a Daily or Weekly S3 Inventory report of the prefix (CSV; Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus).</summary>
+        [Parameter]
+        [ValidateSet("Daily", "Weekly")]
+        public string Inventory { get; set; }
+
+        /// <summary>Where the reports go: s3://bucket[/prefix]. Default: this bucket, prefix 'inventory'.</summary>
+        [Parameter]
+        [ValidatePattern("^s3://")]
+        public string InventoryDestination { get; set; }
+
         /// <summary>Each bucket is its own item: one that cannot be brought to the baseline does not stop the others.</summary>
         protected override bool RecordIsOneItem => true;
 
@@ -40,7 +50,12 @@ namespace MediaOps.Commands
                 KmsKeyId = KmsKeyId,
                 RequireTls = RequireTls,
                 NoncurrentVersionExpirationDays = MyInvocation.BoundParameters.ContainsKey(nameof(NoncurrentVersionExpirationDays)) ? NoncurrentVersionExpirationDays : (int?)null,
+                InventoryFrequency = Inventory,
+                InventoryDestination = InventoryDestination,
             };
+            if (InventoryDestination != null && Inventory == null)
+                throw new MediaOpsException("InventoryDestinationWithoutInventory", FailureKind.InvalidArgument,
+                    "-InventoryDestination says where reports go: pass -Inventory Daily or -Inventory Weekly with it.", InventoryDestination);
             var engine = new BucketInitializer(Clients);
             var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
             foreach (var note in plan.Notes) WriteWarning(note);

@@ -1,7 +1,9 @@
 using System;
 using System.Management.Automation;
 using MediaOps.Infrastructure;
+using MediaOps.S3Inventory;
 using MediaOps.Sync;
+using MediaOps.Targets;
 using MediaOps.Transfer;
 
 namespace MediaOps.Commands
@@ -40,6 +42,20 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>An S3 Inventory report's manifest.json (local path or s3://bucket/key) to use as the listing instead of a LIST.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Inventory { get; set; }
+
+        /// <summary>A report older than this gives a Warning (default 2 days).</summary>
+        [Parameter]
+        public TimeSpan MaxInventoryAge { get; set; } = InventoryOptions.DefaultMaxAge;
+
+        /// <summary>Only the names of slice k of n ("2/4"): n workers, each with its own k, cover every name exactly once.</summary>
+        [Parameter]
+        [ValidatePattern(@"^\s*\d+\s*/\s*\d+\s*$")]
+        public string Partition { get; set; }
+
         protected override void OnRecord()
         {
             var target = ResolveTarget();
@@ -50,6 +66,7 @@ namespace MediaOps.Commands
             {
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf,
                 Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete, AllowMassDelete = AllowMassDelete,
+                Inventory = InventoryParameters.Options(this, Inventory, MaxInventoryAge), Partition = KeyPartition.Parse(Partition),
             };
             WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
         }

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using MediaOps.Infrastructure;
+using MediaOps.S3Inventory;
+using MediaOps.Targets;
 using MediaOps.Verification;
 
 namespace MediaOps.Commands
@@ -37,6 +39,24 @@ namespace MediaOps.Commands
         [ValidateRange(1, 256)]
         public int Concurrency { get; set; } = 32;
 
+        /// <summary>An S3 Inventory report's manifest.json (local path or s3://bucket/key) to use as the listing to answer from: names it lists need no request, the others get a HEAD.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Inventory { get; set; }
+
+        /// <summary>A report older than this gives a Warning (default 2 days).</summary>
+        [Parameter]
+        public TimeSpan MaxInventoryAge { get; set; } = InventoryOptions.DefaultMaxAge;
+
+        /// <summary>Only the names of slice k of n ("2/4"): n workers, each with its own k, cover every name exactly once.</summary>
+        [Parameter]
+        [ValidatePattern(@"^\s*\d+\s*/\s*\d+\s*$")]
+        public string Partition { get; set; }
+
+        /// <summary>With -Inventory, still send a HEAD for every name (the inventory only validated and aged).</summary>
+        [Parameter]
+        public SwitchParameter Verify { get; set; }
+
         /// <summary>Return one bool: true when every name passed (no Fail or Error row).</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -50,6 +70,9 @@ namespace MediaOps.Commands
             if (Checksum && Path == null)
                 throw new MediaOpsException("ChecksumNeedsPath", FailureKind.InvalidArgument,
                     "-Checksum compares with local files: pass -Path with the MEDIA_ROOT as well.");
+            if (Verify && Inventory == null)
+                throw new MediaOpsException("VerifyNeedsInventory", FailureKind.InvalidArgument,
+                    "-Verify goes with -Inventory (a HEAD for every name even when the inventory lists it); without -Inventory every name gets a HEAD anyway.");
             string root = null;
             if (Path != null)
             {
@@ -57,7 +80,8 @@ namespace MediaOps.Commands
                 if (!Directory.Exists(root))
                     throw new MediaOpsException("PathNotFound", FailureKind.NotFound, $"-Path '{Path}' is not a folder. Pass the Django MEDIA_ROOT.", Path);
             }
-            _checker = new ObjectChecker(Clients, ResolveTarget(), root, Checksum);
+            _checker = new ObjectChecker(Clients, ResolveTarget(), root, Checksum,
+                InventoryParameters.Options(this, Inventory, MaxInventoryAge), Verify, KeyPartition.Parse(Partition));
             var observer = Observer<ObjectCheck>(Write);
             _run = Await(ct => _checker.StartAsync(Concurrency, observer, ct));
         }

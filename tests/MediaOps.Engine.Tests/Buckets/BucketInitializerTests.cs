@@ -39,14 +39,25 @@ namespace MediaOps.Engine.Tests.Buckets
             {
                 BucketName = bucket, EndpointUrl = _moto.Endpoint, Region = "eu-west-2", AccessKeyId = "AKIAMEDIAOPSTEST0001", SecretAccessKey = "s",
             }, _ => null);
-            var plan = await ApplyAllAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30 });
+            var plan = await ApplyAllAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30, InventoryFrequency = "Daily" });
             Assert.Equal(BucketChangeKind.CreateBucket, plan.Changes[0].Kind);
+            Assert.Equal(BucketChangeKind.PutInventoryConfiguration, plan.Changes.Last().Kind);
+            Assert.Contains(plan.Notes, n => n.Contains("s3.amazonaws.com") && n.Contains($"arn:aws:s3:::{bucket}/inventory/*"));
 
             using var s3 = new AwsClientFactory().CreateS3(target);
             Assert.Equal("eu-west-2", (await s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket })).Location.Value);
             var rows = await Inspect(target);
             Assert.All(rows, r => Assert.Equal(CheckStatus.Pass, r.Status));
-            Assert.True((await Engine.PlanAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30 }, CancellationToken.None)).IsCompliant);
+            Assert.Equal($"'mediaops-inventory': Daily CSV to s3://{bucket}/inventory", rows.Single(r => r.Check == "Inventory").Actual);
+            Assert.True((await Engine.PlanAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30, InventoryFrequency = "Daily" }, CancellationToken.None)).IsCompliant);
+            // Weekly is a change of the same configuration (same id), not a second report.
+            var weekly = await ApplyAllAsync(target, new BucketBaseline { RequireTls = true, NoncurrentVersionExpirationDays = 30, InventoryFrequency = "Weekly", InventoryDestination = $"s3://{bucket}/reports" });
+            Assert.Equal(BucketChangeKind.PutInventoryConfiguration, Assert.Single(weekly.Changes).Kind);
+            Assert.Single((await s3.ListBucketInventoryConfigurationsAsync(new ListBucketInventoryConfigurationsRequest { BucketName = bucket })).InventoryConfigurationList);
+            var config = (await s3.GetBucketInventoryConfigurationAsync(new GetBucketInventoryConfigurationRequest { BucketName = bucket, InventoryId = "mediaops-inventory" })).InventoryConfiguration;
+            Assert.Equal(InventoryFrequency.Weekly, config.Schedule.Frequency);
+            Assert.Equal("reports", config.Destination.S3BucketDestination.Prefix);
+            Assert.Equal(new[] { "ETag", "EncryptionStatus", "IsMultipartUploaded", "LastModifiedDate", "Size" }, config.InventoryOptionalFields.Select(f => f.Value).OrderBy(f => f, System.StringComparer.Ordinal));
         }
 
         [Fact]
@@ -116,7 +127,7 @@ namespace MediaOps.Engine.Tests.Buckets
             await ApplyAllAsync(target, new BucketBaseline { AccessModel = AccessModel.Public, RequireTls = true, NoncurrentVersionExpirationDays = 14 });
 
             var rows = await Inspect(target, AccessModel.Public);
-            Assert.All(rows, r => Assert.Equal(CheckStatus.Pass, r.Status));
+            Assert.All(rows.Where(r => r.Check != "Inventory"), r => Assert.Equal(CheckStatus.Pass, r.Status)); // no -Inventory asked: that row is a Warning
             var policy = PolicyDocument.Parse((await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket })).Policy);
             Assert.Equal(new[] { "Backup", PolicyAnalyzer.PublicReadSid, PolicyAnalyzer.RequireTlsSid }, policy.Statements.Select(s => s.Sid));
             var rules = (await s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket })).Configuration.Rules;
