@@ -337,3 +337,33 @@ Describe 'Local failures are named for their cause, not as an unreachable endpoi
         Test-Path (Join-Path $root 'a.bin') | Should -BeFalse
     }
 }
+
+Describe 'New-MediaDjangoSettings -Format Env runs nothing when the file is sourced' {
+    It 'a hostile <Parameter> value (<Value>) is written so bash sources it literally' -TestCases @(
+        @{ Parameter = 'Prefix'; Value = 'media/$(touch {MARK})' }
+        @{ Parameter = 'Prefix'; Value = 'media/`touch {MARK}`' }
+        @{ Parameter = 'Prefix'; Value = 'media/${HOME}/$HOME' }
+        @{ Parameter = 'Prefix'; Value = 'media/x; touch {MARK}' }
+        @{ Parameter = 'Prefix'; Value = 'media/x && touch {MARK} #' }
+        @{ Parameter = 'Prefix'; Value = 'media/$((1+1))!!*' }
+        @{ Parameter = 'Region'; Value = '$(touch {MARK})' }
+        @{ Parameter = 'Region'; Value = 'eu-west-1 | touch {MARK}' }
+        @{ Parameter = 'EndpointUrl'; Value = 'http://127.0.0.1:9000/$(touch {MARK})' }
+        @{ Parameter = 'EndpointUrl'; Value = 'http://127.0.0.1:9000/`touch {MARK}`?a=1&b=$PATH' }
+    ) {
+        param($Parameter, $Value)
+        $dir = New-Folder 'envfile'
+        $mark = Join-Path $dir 'ran'
+        $hostile = $Value.Replace('{MARK}', $mark)
+        $arguments = @{ BucketName = 'myapp-prod-media'; Region = 'eu-west-1'; Format = 'Env' }
+        $arguments[$Parameter] = $hostile
+        $file = Join-Path $dir 'storages.env'
+        Set-Content -LiteralPath $file -Value (New-MediaDjangoSettings @arguments) -NoNewline
+        $name = @{ Prefix = 'AWS_LOCATION'; Region = 'AWS_S3_REGION_NAME'; EndpointUrl = 'AWS_S3_ENDPOINT_URL' }[$Parameter]
+        $expected = if ($Parameter -eq 'Prefix') { $hostile.Trim('/') } elseif ($Parameter -eq 'EndpointUrl') { $hostile.TrimEnd('/') } else { $hostile }
+
+        $value = & bash -c 'set -a; . "$1" >/dev/null 2>&1; printf %s "${!2}"' bash $file $name
+        Test-Path $mark | Should -BeFalse -Because 'sourcing the file runs nothing'
+        $value | Should -BeExactly $expected -Because 'the value round-trips unchanged'
+    }
+}
