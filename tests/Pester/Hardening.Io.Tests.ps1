@@ -30,7 +30,7 @@ BeforeAll {
     function New-RandomBytes([int] $Count, [int] $Seed) {
         $bytes = [byte[]]::new($Count)
         [System.Random]::new($Seed).NextBytes($bytes)
-        return $bytes
+        return , $bytes   # one byte[], not unrolled into the pipeline
     }
 
     function Get-ObjectBytes([string] $Bucket, [string] $Key) {
@@ -253,7 +253,9 @@ Describe 'A file rewritten while it uploads is never stored as a mix' {
 
         $job = Start-MediaJob { param($p, $b, $t) Sync-MediaToS3 -Path $p -BucketName $b @t -Concurrency 1 -PassThru } @{ p = $root; b = $bucket; t = $Target }
         Wait-HeldRequest 'part1'
-        [System.IO.File]::WriteAllBytes($path, $new)   # the app rewrites the file in place: same size
+        # The app rewrites the file in place: same size at every moment (no truncation a read could notice).
+        $stream = [System.IO.File]::Open($path, 'Open', 'Write', 'ReadWrite')
+        try { $stream.Write($new, 0, $new.Length) } finally { $stream.Dispose() }
         (Get-Item $path).LastWriteTimeUtc | Should -Not -Be $writtenBefore -Because 'the precondition: the rewrite moved the modification time'
         Resume-HeldRequest 'part1'
         $out = Receive-MediaJob $job
