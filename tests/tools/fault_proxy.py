@@ -12,6 +12,9 @@ as its endpoint (path-style). Control endpoints (never forwarded):
     GET  /__proxy/config   the live configuration
     POST /__proxy/config   JSON object merged into the configuration (rule state is reset)
     POST /__proxy/reset    zero the counters and rule state
+    GET  /__proxy/held     requests held by "hold:<name>" rules: {"waiting": {name: n}, "total": {name: n}}
+    POST /__proxy/release  body {"name": "<name>"}: let the requests held under that name go on (and later
+                           ones of that name pass at once); a test changes the disk while one is held
 
 Configuration keys:
     fault_rate   share of forwarded requests (0..1) that get a fault drawn from fault_kinds
@@ -26,7 +29,12 @@ Configuration keys:
                  times caps the injections; action is a fault kind above or "corrupt" (flip one body byte
                  before forwarding), "delay:<ms>" (hold the request, then forward it) or "throttle:<KiB/s>"
                  (forward, then trickle the response body, e.g. to kill a client mid-download) or
-                 "corrupt_response" (flip one byte in the middle of the response body, e.g. of a GetObject)
+                 "corrupt_response" (flip one byte in the middle of the response body, e.g. of a GetObject),
+                 "hold:<name>" (hold the request before forwarding it until POST /__proxy/release names it:
+                 a race the test controls, no sleeps) or "stall:<bytes>" (forward, relay the response head
+                 and that many body bytes, then send nothing more until the client gives up) or
+                 "hold_body:<name>" (forward, relay the response head and half the body, hold the rest until
+                 released: the client is mid-download while the test changes the disk)
                  or "listing:<how>" (forward a ListObjectsV2, then rewrite the answer as a broken server would:
                  out_of_order: swap the first two keys; repeat: list the first key twice; no_token: truncated
                  without a continuation token; outside_prefix: the first key moved outside the prefix;
@@ -317,6 +325,8 @@ class FaultProxy:
     def __init__(self, upstream_host, upstream_port, config):
         self.upstream = (upstream_host, upstream_port)
         self.config = dict(DEFAULT_CONFIG)
+        self.gates = {}   # hold name -> asyncio.Event, set once released
+        self.held = {"waiting": {}, "total": {}}
         self.apply_config(config or {})
         self.reset_stats()
         self.slots = asyncio.Semaphore(MAX_CONNECTIONS)
@@ -326,6 +336,9 @@ class FaultProxy:
         if unknown:
             raise ValueError(f"unknown config keys: {sorted(unknown)}")
         self.config.update(update)
+        for gate in self.gates.values():
+            gate.set()  # a new configuration never leaves a request held
+        self.gates = {}
         self.random = random.Random(self.config["seed"])
         self.rule_state = [{"seen": 0, "fired": 0, "target": None} for _ in self.config["rules"]]
         self.random_faults = 0
@@ -336,6 +349,20 @@ class FaultProxy:
         if hasattr(self, "config"):
             self.rule_state = [{"seen": 0, "fired": 0, "target": None} for _ in self.config["rules"]]
             self.random_faults = 0
+
+    def gate(self, name):
+        if name not in self.gates:
+            self.gates[name] = asyncio.Event()
+        return self.gates[name]
+
+    async def hold(self, name):
+        """Waits until a test releases <name> (POST /__proxy/release); counted in /__proxy/held meanwhile."""
+        for table in ("waiting", "total"):
+            self.held[table][name] = self.held[table].get(name, 0) + 1
+        try:
+            await self.gate(name).wait()
+        finally:
+            self.held["waiting"][name] -= 1
 
     def count(self, table, key, n=1):
         self.stats[table][key] = self.stats[table].get(key, 0) + n
@@ -404,6 +431,12 @@ class FaultProxy:
                 writer.write(json_response(self.config))
             elif path == "/__proxy/config":
                 writer.write(json_response(self.config))
+            elif path == "/__proxy/held":
+                writer.write(json_response(self.held))
+            elif path == "/__proxy/release" and req.method == "POST":
+                name = str(json.loads(body or b"{}").get("name", ""))
+                self.gate(name).set()
+                writer.write(json_response(self.held))
             elif path == "/__proxy/reset" and req.method == "POST":
                 self.reset_stats()
                 writer.write(json_response(self.stats))
@@ -419,6 +452,19 @@ class FaultProxy:
         self.count("operations", req.op)
         fault = self.decide(req)
         rate = None
+        stall_after = None
+        hold_body = None
+        if fault and fault.startswith("hold_body:"):
+            hold_body = fault.split(":", 1)[1]
+            fault = None
+        elif fault and fault.startswith("hold:"):
+            await self.hold(fault.split(":", 1)[1])
+            fault = None
+        elif fault and fault.startswith("stall:"):
+            stall_after = int(fault.split(":", 1)[1])
+            self.stats["injected"] += 1
+            self.count("faults", f"stall {req.op}")
+            fault = None
         if fault and fault.startswith("delay:"):
             await asyncio.sleep(int(fault.split(":", 1)[1]) / 1000.0)
             fault = None
@@ -514,6 +560,12 @@ class FaultProxy:
                 up_writer.close()
                 return False, None
             return req.headers.get("connection", "").lower() != "close", upstream
+        if hold_body is not None:
+            return await self.relay_held_body(head, up_reader, writer, hold_body), upstream
+        if stall_after is not None:
+            await self.relay_stalled(head, up_reader, reader, writer, stall_after)
+            up_writer.close()
+            return False, None
         keep_upstream = await self.relay_response(req, head, up_reader, writer, rate, corrupt=fault == "corrupt_response")
         if not keep_upstream:
             up_writer.close()
@@ -605,6 +657,34 @@ class FaultProxy:
         return reusable
 
 
+    async def relay_held_body(self, head, up_reader, writer, name):
+        """The response head and the first half of the body, then a hold until <name> is released, then the rest."""
+        start, header_lines = head
+        writer.write(("\r\n".join([start] + [f"{n}: {v}" for n, v in header_lines]) + "\r\n\r\n").encode("latin-1"))
+        length = int({n.lower(): v for n, v in header_lines}.get("content-length", "0") or 0)
+        first = length // 2
+        await relay_exact(up_reader, writer, first)
+        await writer.drain()
+        await self.hold(name)
+        await relay_exact(up_reader, writer, length - first)
+        await writer.drain()
+        return True
+
+    async def relay_stalled(self, head, up_reader, reader, writer, after):
+        """The response head and <after> body bytes, then silence: a server that stalls mid-body. The client's
+        read timeout has to end it; the connection is dropped only when the client closes it (or after IDLE_TIMEOUT)."""
+        start, header_lines = head
+        writer.write(("\r\n".join([start] + [f"{n}: {v}" for n, v in header_lines]) + "\r\n\r\n").encode("latin-1"))
+        headers = {n.lower(): v for n, v in header_lines}
+        length = int(headers.get("content-length", "0") or 0)
+        if after > 0 and length:
+            await relay_exact(up_reader, writer, min(after, length))
+        await writer.drain()
+        try:
+            while await asyncio.wait_for(reader.read(STREAM_CHUNK), IDLE_TIMEOUT):
+                pass  # the client sends nothing more on this connection; EOF once it gives up
+        except (asyncio.TimeoutError, ConnectionError):
+            pass
     async def relay_rewritten(self, head, up_reader, writer, how):
         """Reads the whole answer, rewrites its listing body (see LISTING_REWRITES) and sends it with a fresh Content-Length."""
         start, header_lines = head

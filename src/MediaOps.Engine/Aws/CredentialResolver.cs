@@ -119,9 +119,17 @@ namespace MediaOps.Aws
             }
             if (!string.IsNullOrEmpty(target.ProfileName))
             {
-                var chain = new CredentialProfileStoreChain();
-                if (chain.TryGetAWSCredentials(target.ProfileName, out var profileCreds))
-                    return (profileCreds, $"profile '{target.ProfileName}' (-ProfileName)");
+                AWSCredentials profileCreds;
+                bool found;
+                try
+                {
+                    found = new CredentialProfileStoreChain().TryGetAWSCredentials(target.ProfileName, out profileCreds);
+                }
+                catch (Exception ex)
+                {
+                    throw CredentialLoadError.From(ex, target.ProfileName); // the SDK's text can quote the secret
+                }
+                if (found) return (profileCreds, $"profile '{target.ProfileName}' (-ProfileName)");
                 throw new MediaOpsException("ProfileNotFound", FailureKind.NoCredentials,
                     $"Profile '{target.ProfileName}' was not found in the shared credentials or config file. Run 'aws configure --profile {target.ProfileName}' or pass another -ProfileName.");
             }
@@ -132,7 +140,8 @@ namespace MediaOps.Aws
             }
             catch (Exception ex)
             {
-                throw S3ErrorTranslator.NoCredentials(ex);
+                // A malformed shared file is named with its line; any other failure of the chain is "none found". Never the SDK's text.
+                throw CredentialLoadError.IsFileError(ex) ? CredentialLoadError.From(ex) : S3ErrorTranslator.NoCredentials();
             }
             if (creds == null) throw S3ErrorTranslator.NoCredentials();
             return (Snapshot(creds), DescribeChainCredentials(creds));

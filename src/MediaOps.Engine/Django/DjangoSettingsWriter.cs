@@ -159,8 +159,12 @@ namespace MediaOps.Django
         /// <summary>A Python string literal (values are validated: no quotes, backslashes or control characters).</summary>
         private static string Py(string value) => "\"" + value + "\"";
 
-        /// <summary>An env-file value; quoted when it has characters a shell or dotenv parser would split on.</summary>
+        /// <summary>
+        /// An env-file value, in single quotes when it has any character beyond the plain ones: inside them a shell
+        /// (`. file`, set -a), python-dotenv and systemd's EnvironmentFile expand nothing ($VAR, $(…), backticks).
+        /// Double quotes would run $(…). A value never holds a single quote (<see cref="Validate"/> refuses quotes).
+        /// </summary>
         private static string Env(string value) =>
-            Regex.IsMatch(value, @"^[A-Za-z0-9._:/@+-]*$") ? value : "\"" + value + "\"";
+            Regex.IsMatch(value, @"^[A-Za-z0-9._:/@+-]*$") ? value : "'" + value + "'";
     }
 }

@@ -95,8 +95,10 @@ namespace MediaOps.Errors
                     $"S3 answered {status} {code}{op} for {target}: {se.Message}");
             }
 
+            // Credentials loaded lazily (a profile read at the first request) fail here: never with the SDK's text.
+            if (CredentialLoadError.IsFileError(ex)) return CredentialLoadError.From(ex);
             if (ex is AmazonClientException ace && ace.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0)
-                return NoCredentials(ex);
+                return NoCredentials();
             if (ex is HttpRequestException || ex is WebException || ex is SocketException || ex is IOException
                 || ex.InnerException is SocketException || ex.InnerException is HttpRequestException)
                 return new MediaOpsException("EndpointUnreachable", FailureKind.Connection,
@@ -118,10 +120,11 @@ namespace MediaOps.Errors
             return fromAws ? Translate(inner, bucket ?? "-") : ex;
         }
 
-        public static MediaOpsException NoCredentials(Exception inner = null) =>
+        /// <summary>No inner exception: what the SDK says about credentials can quote them (see <see cref="CredentialLoadError"/>).</summary>
+        public static MediaOpsException NoCredentials() =>
             new MediaOpsException("NoCredentials", FailureKind.NoCredentials,
                 "No AWS credentials were found. Pass -Credential (user = access key id, password = secret), -ProfileName, " +
-                "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available.", null, inner);
+                "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available.");
 
         /// <summary>
         /// STS refused (or could not be asked) to assume <paramref name="role"/>: one Authentication error that

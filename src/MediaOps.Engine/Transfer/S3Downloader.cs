@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MediaOps.Errors;
 using MediaOps.Integrity;
 using MediaOps.Local;
 
@@ -37,22 +38,87 @@ namespace MediaOps.Transfer
         public async Task<long> DownloadAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct)
         {
             var target = LocalPathGuard.Resolve(_root, key, relativeName);
+            try
+            {
+                return ConfinedFolder.Supported
+                    ? await DownloadConfinedAsync(key, listedLastModifiedUtc, relativeName, onBytes, ct).ConfigureAwait(false)
+                    : await DownloadByPathAsync(key, listedLastModifiedUtc, target, onBytes, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (LocalFileError.From(ex, key, upload: false) is MediaOpsException local)
+            {
+                throw local;
+            }
+        }
+
+        /// <summary>
+        /// The folder is opened name by name without following a link (<see cref="ConfinedFolder"/>) once the object's
+        /// answer is there, and the temp file is created, written, timed and renamed relative to that open folder: a
+        /// folder swapped for a link before is refused, one swapped after is not followed, so nothing is written
+        /// outside the restore folder.
+        /// </summary>
+        private async Task<long> DownloadConfinedAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct)
+        {
+            var slash = relativeName.LastIndexOf('/');
+            var name = relativeName.Substring(slash + 1);
+            var tempName = LocalWalker.NewTempFileName();
+            ConfinedFolder folder = null;
+            try
+            {
+                var total = await ReceiveAsync(key, listedLastModifiedUtc, () =>
+                {
+                    folder = ConfinedFolder.Open(Path.GetFullPath(_root), slash < 0 ? "" : relativeName.Substring(0, slash), create: true);
+                    return folder.CreateNew(tempName);
+                }, () => Path.Combine(folder.HandlePath, tempName), onBytes, ct).ConfigureAwait(false);
+                folder.Rename(tempName, name);
+                return total;
+            }
+            finally
+            {
+                if (folder != null)
+                {
+                    folder.TryDelete(tempName); // gone after a successful rename; a leftover only after a failure
+                    folder.Dispose();
+                }
+            }
+        }
+
+        private async Task<long> DownloadByPathAsync(string key, DateTime listedLastModifiedUtc, string target, Action<long> onBytes, CancellationToken ct)
+        {
             var folder = Path.GetDirectoryName(target);
             Directory.CreateDirectory(folder);
             var temp = Path.Combine(folder, LocalWalker.NewTempFileName());
+            try
+            {
+                var total = await ReceiveAsync(key, listedLastModifiedUtc,
+                    () => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None), () => temp, onBytes, ct).ConfigureAwait(false);
+                if (File.Exists(target)) File.Replace(temp, target, null);
+                else File.Move(temp, target);
+                return total;
+            }
+            finally
+            {
+                TryDelete(temp); // gone after a successful rename; a leftover only after a failure
+            }
+        }
+
+        /// <summary>
+        /// GETs the object into the file <paramref name="create"/> makes (only once the answer is there), checks it, and sets
+        /// its mtime; <paramref name="writtenPath"/> reaches the written file for a second check of an unusual part size.
+        /// </summary>
+        private async Task<long> ReceiveAsync(string key, DateTime listedLastModifiedUtc, Func<FileStream> create, Func<string> writtenPath, Action<long> onBytes, CancellationToken ct)
+        {
             var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
             try
             {
                 long total = 0;
-                DateTime lastModified;
                 using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, ct).ConfigureAwait(false))
                 {
-                    lastModified = (response.LastModified ?? listedLastModifiedUtc).ToUniversalTime();
+                    var lastModified = (response.LastModified ?? listedLastModifiedUtc).ToUniversalTime();
                     // Decided from the headers, before the body: hash only what the object can be checked against.
                     using (var check = new DownloadCheck(ObjectDigest.FromGet(key, response), _settings))
+                    using (var file = create())
                     {
                         using (var body = response.ResponseStream)
-                        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
                         {
                             int read;
                             while ((read = await ReadBodyAsync(key, body, buffer, total, ct).ConfigureAwait(false)) > 0)
@@ -63,22 +129,21 @@ namespace MediaOps.Transfer
                                 onBytes?.Invoke(read);
                             }
                         }
-                        // Another part size or none of the usual ones is checked from the temp file; a size that cannot be learned proves nothing.
-                        var verdict = await check.FinishAsync(_comparer, temp, total, ct).ConfigureAwait(false);
+                        await file.FlushAsync(ct).ConfigureAwait(false);
+                        // Another part size or none of the usual ones is checked from the written file; a size that cannot be learned proves nothing.
+                        var verdict = await check.FinishAsync(_comparer, writtenPath(), total, ct).ConfigureAwait(false);
                         if (verdict.Kind == VerdictKind.Differs)
                             throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
                                 $"The {total} bytes received for '{key}' do not match the object's MD5 (or multipart ETag). Nothing was written; run the restore again.", key);
+                        if (ConfinedFolder.Supported) ConfinedFolder.SetLastWriteTimeUtc(file, lastModified);
                     }
+                    if (!ConfinedFolder.Supported) File.SetLastWriteTimeUtc(writtenPath(), lastModified);
                 }
-                File.SetLastWriteTimeUtc(temp, lastModified);
-                if (File.Exists(target)) File.Replace(temp, target, null);
-                else File.Move(temp, target);
                 return total;
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                TryDelete(temp); // gone after a successful rename; a leftover only after a failure
             }
         }
 

@@ -51,29 +51,38 @@ namespace MediaOps.Transfer
         /// <summary>Uploads the file; <paramref name="onBytes"/> gets the bytes as parts finish. Returns the bytes sent.</summary>
         public async Task<long> UploadAsync(LocalEntry file, string key, Action<long> onBytes, CancellationToken ct)
         {
-            var (contentType, contentEncoding) = PythonMimeTypes.Guess(file.RelativePath);
-            contentType = contentType ?? PythonMimeTypes.DefaultContentType;
-            if (file.Length <= _settings.MultipartThreshold)
-                return await PutSingleAsync(file.FullName, key, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
-            long length;
-            using (var probe = OpenRead(file.FullName)) length = probe.Length;
-            return await PutMultipartAsync(file.FullName, key, length, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
-        }
-
-        private async Task<long> PutSingleAsync(string path, string key, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
-        {
-            using (var stream = OpenRead(path))
-                return await PutSingleAsync(stream, key, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
-        }
-
-        private async Task<long> PutSingleAsync(FileStream stream, string key, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
-        {
-            // One read into a pooled buffer serves both the MD5 and the body: the file is read once.
-            var length = (int)stream.Length;
-            var buffer = _buffers.Rent(Math.Max(length, 1));
             try
             {
-                var read = await ReadFullyAsync(stream, buffer, length, ct).ConfigureAwait(false);
+                var (contentType, contentEncoding) = PythonMimeTypes.Guess(file.RelativePath);
+                contentType = contentType ?? PythonMimeTypes.DefaultContentType;
+                // What the file looked like before the first byte was read; compared again after the last one.
+                var before = FileState.Of(file.FullName);
+                if (file.Length <= _settings.MultipartThreshold)
+                    return await PutSingleAsync(file, key, before, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
+                long length;
+                using (var probe = OpenRead(file)) length = probe.Length;
+                return await PutMultipartAsync(file, key, length, before, contentType, contentEncoding, onBytes, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (LocalFileError.From(ex, key, upload: true) is MediaOpsException local)
+            {
+                throw local;
+            }
+        }
+
+        private async Task<long> PutSingleAsync(LocalEntry file, string key, FileState before, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
+        {
+            // One read into a pooled buffer serves both the MD5 and the body: the file is read once.
+            byte[] buffer = null;
+            try
+            {
+                int read;
+                using (var stream = OpenRead(file))
+                {
+                    var length = (int)stream.Length;
+                    buffer = _buffers.Rent(Math.Max(length, 1));
+                    read = await ReadFullyAsync(stream, buffer, length, ct).ConfigureAwait(false);
+                }
+                before.ThrowIfChanged(file.FullName);
                 var md5 = ContentHasher.Md5(buffer, 0, read);
                 var request = new PutObjectRequest
                 {
@@ -99,11 +108,11 @@ namespace MediaOps.Transfer
             }
             finally
             {
-                _buffers.Return(buffer);
+                if (buffer != null) _buffers.Return(buffer);
             }
         }
 
-        private async Task<long> PutMultipartAsync(string path, string key, long length, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
+        private async Task<long> PutMultipartAsync(LocalEntry file, string key, long length, FileState before, string contentType, string contentEncoding, Action<long> onBytes, CancellationToken ct)
         {
             await AbortLeftoverUploadsAsync(key, ct).ConfigureAwait(false);
 
@@ -124,10 +133,12 @@ namespace MediaOps.Transfer
                         var number = i + 1;
                         var offset = i * partSize;
                         var size = Math.Min(partSize, length - offset);
-                        tasks.Add(UploadPartAsync(path, key, uploadId, number, offset, (int)size, onBytes, partsFailed));
+                        tasks.Add(UploadPartAsync(file, key, uploadId, number, offset, (int)size, onBytes, partsFailed));
                     }
                     await Task.WhenAll(tasks).ConfigureAwait(false);
                 }
+                // Every part read: a file written to meanwhile would complete as a mix of old and new bytes.
+                before.ThrowIfChanged(file.FullName);
                 var complete = new CompleteMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId };
                 foreach (var t in tasks) complete.AddPartETags(t.Result);
                 await _s3.CompleteMultipartUploadAsync(complete, ct).ConfigureAwait(false);
@@ -141,7 +152,7 @@ namespace MediaOps.Transfer
             }
         }
 
-        private async Task<PartETag> UploadPartAsync(string path, string key, string uploadId, int number, long offset, int size, Action<long> onBytes, CancellationTokenSource partsFailed)
+        private async Task<PartETag> UploadPartAsync(LocalEntry file, string key, string uploadId, int number, long offset, int size, Action<long> onBytes, CancellationTokenSource partsFailed)
         {
             var ct = partsFailed.Token;
             await _partSlots.WaitAsync(ct).ConfigureAwait(false);
@@ -149,14 +160,13 @@ namespace MediaOps.Transfer
             try
             {
                 int read;
-                using (var stream = OpenRead(path))
+                using (var stream = OpenRead(file))
                 {
                     stream.Position = offset;
                     read = await ReadFullyAsync(stream, buffer, size, ct).ConfigureAwait(false);
                 }
                 if (read != size)
-                    throw new MediaOpsException("FileChangedDuringUpload", FailureKind.Conflict,
-                        $"'{path}' changed size while it was uploaded. Run the sync again when the file is no longer written to.", path);
+                    throw new LocalFileException(LocalFileProblem.Changed, file.FullName, $"'{file.FullName}' changed size while it was uploaded");
                 var request = new UploadPartRequest
                 {
                     BucketName = _bucket,
@@ -240,8 +250,54 @@ namespace MediaOps.Transfer
                 ? !config.UseHttp
                 : config.ServiceURL.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-        private static FileStream OpenRead(string path) =>
-            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        /// <summary>
+        /// Opens the file the walk saw without following a link on the way (<see cref="ConfinedFolder"/>): a file or folder
+        /// swapped for a link since the walk is refused, not read (it could be a root-only file elsewhere).
+        /// </summary>
+        private static FileStream OpenRead(LocalEntry file)
+        {
+            if (!ConfinedFolder.Supported)
+                return new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var root = file.FullName.Substring(0, file.FullName.Length - file.RelativePath.Length);
+            var slash = file.RelativePath.LastIndexOf('/');
+            using (var folder = ConfinedFolder.Open(root, slash < 0 ? "" : file.RelativePath.Substring(0, slash), create: false))
+            {
+                var stream = folder.OpenRead(file.RelativePath.Substring(slash + 1));
+                if (!stream.CanSeek)
+                {
+                    stream.Dispose();
+                    throw new LocalFileException(LocalFileProblem.Other, file.FullName, $"'{file.FullName}' is no longer a regular file");
+                }
+                return stream;
+            }
+        }
+
+        /// <summary>Length and modification time of a file: a write between two looks changes one of them.</summary>
+        private readonly struct FileState
+        {
+            private readonly long _length;
+            private readonly DateTime _written;
+
+            private FileState(long length, DateTime written)
+            {
+                _length = length;
+                _written = written;
+            }
+
+            public static FileState Of(string path)
+            {
+                var info = new FileInfo(path);
+                return info.Exists ? new FileState(info.Length, info.LastWriteTimeUtc) : new FileState(-1, DateTime.MinValue);
+            }
+
+            public void ThrowIfChanged(string path)
+            {
+                var now = Of(path);
+                if (now._length != _length || now._written != _written)
+                    throw new LocalFileException(LocalFileProblem.Changed, path,
+                        $"'{path}' was written to while it was uploaded (size {_length} → {now._length}, modified {_written:O} → {now._written:O})");
+            }
+        }
 
         private static async Task<int> ReadFullyAsync(Stream stream, byte[] buffer, int count, CancellationToken ct)
         {
