@@ -28,6 +28,7 @@
         'Invoke-MediaSmokeTest'
         'Get-MediaUrl'
         'Export-MediaReport'
+        'Get-MediaVersion'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
