@@ -29,6 +29,7 @@
         'Get-MediaUrl'
         'Export-MediaReport'
         'Get-MediaVersion'
+        'Restore-MediaVersion'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -46,7 +46,7 @@ BeforeAll {
     $script:DesignCmdlets = @(
         'Initialize-MediaBucket', 'Test-MediaBucket', 'Test-MediaCredential', 'Test-MediaAccess', 'New-MediaIamPolicy',
         'New-MediaDjangoSettings', 'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3',
-        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl', 'Export-MediaReport', 'Get-MediaVersion'
+        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl', 'Export-MediaReport', 'Get-MediaVersion', 'Restore-MediaVersion'
     )
 
     # MediaOps commands in a piece of PowerShell, and the parameters they name that do not exist.
