@@ -28,6 +28,8 @@
         'Invoke-MediaSmokeTest'
         'Get-MediaUrl'
         'Export-MediaReport'
+        'Get-MediaVersion'
+        'Restore-MediaVersion'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

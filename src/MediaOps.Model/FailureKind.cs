@@ -18,5 +18,7 @@ namespace MediaOps
         Cancelled,
         /// <summary>Refused because it would be unsafe (e.g. a key that would write outside the restore folder).</summary>
         Unsafe,
+        /// <summary>The resource is not in a state that allows the operation (e.g. a bucket without versioning).</summary>
+        InvalidState,
     }
 }

@@ -4,6 +4,8 @@ namespace MediaOps
     {
         ToS3 = 0,
         FromS3 = 1,
+        /// <summary>Restore-MediaVersion: old versions copied back on top, inside the bucket.</summary>
+        Restore = 2,
     }
 
     public enum SyncAction
@@ -12,6 +14,8 @@ namespace MediaOps
         Download = 1,
         Delete = 2,
         Skip = 3,
+        /// <summary>An old version copied back on top of the key (Restore-MediaVersion).</summary>
+        Restore = 4,
     }
 
     public enum SyncItemStatus

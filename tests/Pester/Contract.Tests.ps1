@@ -20,7 +20,7 @@ BeforeDiscovery {
         }
     }
     # DESIGN.md's output types, plus every type a cmdlet declares that scripts receive as objects.
-    $designTypes = 'CheckResult', 'LocalMediaFile', 'MediaInventorySummary', 'MediaDifference', 'SyncItem', 'SyncResult', 'ObjectCheck', 'MediaUrl' |
+    $designTypes = 'CheckResult', 'LocalMediaFile', 'MediaInventorySummary', 'MediaDifference', 'SyncItem', 'SyncResult', 'ObjectCheck', 'MediaUrl', 'MediaVersion' |
         ForEach-Object { "MediaOps.$_" }
     # Framework types (string, FileInfo) come with PowerShell's own views.
     $declared = $module.ExportedCmdlets.Values.OutputType.Type | Where-Object { $_ -and -not $_.IsPrimitive -and $_.Namespace -notlike 'System*' } | ForEach-Object FullName
@@ -46,7 +46,7 @@ BeforeAll {
     $script:DesignCmdlets = @(
         'Initialize-MediaBucket', 'Test-MediaBucket', 'Test-MediaCredential', 'Test-MediaAccess', 'New-MediaIamPolicy',
         'New-MediaDjangoSettings', 'Get-MediaInventory', 'Compare-MediaStore', 'Sync-MediaToS3', 'Sync-MediaFromS3',
-        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl', 'Export-MediaReport'
+        'Test-MediaObject', 'Invoke-MediaSmokeTest', 'Get-MediaUrl', 'Export-MediaReport', 'Get-MediaVersion', 'Restore-MediaVersion'
     )
 
     # MediaOps commands in a piece of PowerShell, and the parameters they name that do not exist.

@@ -56,6 +56,24 @@ namespace MediaOps.Integrity
         }
 
         /// <summary>
+        /// Two objects (e.g. two versions of a key) from their listings, no request: the same when lengths and
+        /// ETags are equal (a plain ETag is the MD5; a multipart ETag is the MD5 of the parts' MD5s, equal only for
+        /// the same bytes in the same parts). Differs when lengths differ or two plain MD5s differ; anything else
+        /// (a multipart and a plain ETag, or differing multipart ETags) cannot be told and counts as a change.
+        /// Under SSE-KMS equal ETags still mean the copy of one version (S3 keeps a copy's ETag only for same bytes).
+        /// </summary>
+        public static ContentVerdict CompareVersions(ObjectDigest wanted, ObjectDigest current)
+        {
+            if (wanted.Length != current.Length)
+                return ContentVerdict.Differs(VerdictBasis.Length, $"size differs (wanted {wanted.Length}, current {current.Length})");
+            if (!string.IsNullOrEmpty(wanted.ETag) && string.Equals(wanted.ETag, current.ETag, StringComparison.OrdinalIgnoreCase))
+                return ContentVerdict.Same(current.MultipartParts > 0 ? VerdictBasis.MultipartETag : VerdictBasis.ETagMd5, SameContent, wanted.ETag, current.ETag);
+            if (wanted.ETagLooksLikeMd5 && current.ETagLooksLikeMd5)
+                return ContentVerdict.Differs(VerdictBasis.ETagMd5, "content differs (MD5)", wanted.ETag, current.ETag);
+            return ContentVerdict.CannotTell(VerdictBasis.None, $"content cannot be compared (ETags '{wanted.ETag}' and '{current.ETag}')");
+        }
+
+        /// <summary>
         /// The local file against the object. <paramref name="remote"/> may come from a listing: the HEAD is then
         /// sent only when the ETag alone does not prove the content the same.
         /// </summary>

@@ -72,25 +72,6 @@ namespace MediaOps.Commands
         }
 
         /// <summary>The one question before -Delete removes objects (the engine asks once, for the whole batch).</summary>
-        protected override bool Confirm(string target, string action)
-        {
-            if (!ShouldProcess(target, action)) return false;
-            if (Force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
-            // Deleting is High impact while the cmdlet as a whole is Medium: ask once for the batch,
-            // as ConfirmImpact.High would, unless $ConfirmPreference is 'None'.
-            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
-            if (preference is ConfirmImpact impact && impact == ConfirmImpact.None) return true;
-            try
-            {
-                return ShouldContinue(action + "?", "Confirm deletion");
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
-            {
-                // A non-interactive host cannot ask: say how to confirm instead of failing obscurely.
-                WriteItemError(new MediaOpsException("DeleteNotConfirmed", FailureKind.Cancelled,
-                    $"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to delete without asking.", target, ex), target);
-                return false;
-            }
-        }
+        protected override bool Confirm(string target, string action) => ConfirmBatch(target, action, Force, "Confirm deletion", "DeleteNotConfirmed");
     }
 }

@@ -62,6 +62,7 @@ namespace MediaOps.Infrastructure
                 case FailureKind.Timeout: return ErrorCategory.OperationTimeout;
                 case FailureKind.Cancelled: return ErrorCategory.OperationStopped;
                 case FailureKind.Unsafe: return ErrorCategory.SecurityError;
+                case FailureKind.InvalidState: return ErrorCategory.InvalidOperation;
                 default: return ErrorCategory.NotSpecified;
             }
         }

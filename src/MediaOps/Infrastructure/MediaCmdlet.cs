@@ -167,6 +167,40 @@ namespace MediaOps.Infrastructure
         /// </summary>
         protected IRunObserver<TRow> Observer<TRow>(Action<TRow> onRow, int progressId = 1) => new PipelineObserver<TRow>(this, onRow, progressId);
 
+        /// <summary>True when -WhatIf (or $WhatIfPreference) asks for a dry run.</summary>
+        protected bool IsWhatIf
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
+                    return value is SwitchParameter sp ? sp.IsPresent : LanguagePrimitives.IsTrue(value);
+                return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            }
+        }
+
+        /// <summary>
+        /// The one question before a batch that is High impact inside a Medium cmdlet (-Delete, a restore): asked once,
+        /// as ConfirmImpact.High would, unless -Force, -Confirm or $ConfirmPreference 'None' already answer it. A host
+        /// that cannot ask gets an error that says how to confirm (<paramref name="notConfirmedErrorId"/>), nothing is done.
+        /// </summary>
+        protected bool ConfirmBatch(string target, string action, bool force, string caption, string notConfirmedErrorId)
+        {
+            if (!ShouldProcess(target, action)) return false;
+            if (force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (preference is ConfirmImpact impact && impact == ConfirmImpact.None) return true;
+            try
+            {
+                return ShouldContinue(action + "?", caption);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            {
+                WriteItemError(new MediaOpsException(notConfirmedErrorId, FailureKind.Cancelled,
+                    $"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to go ahead without asking.", target, ex), target);
+                return false;
+            }
+        }
+
         /// <summary>Answers the engine's <see cref="IRunObserver{TRow}.ConfirmAsync"/> on the pipeline thread; the default refuses.</summary>
         protected virtual bool Confirm(string target, string action) => false;
 

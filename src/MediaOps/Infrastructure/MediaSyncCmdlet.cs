@@ -27,17 +27,6 @@ namespace MediaOps.Infrastructure
         /// <summary>-Path resolved against the current PowerShell location (not the process directory).</summary>
         protected string ResolvedPath => GetUnresolvedProviderPathFromPSPath(Path);
 
-        /// <summary>True when -WhatIf (or $WhatIfPreference) asks for a dry run.</summary>
-        protected bool IsWhatIf
-        {
-            get
-            {
-                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
-                    return value is SwitchParameter sp ? sp.IsPresent : LanguagePrimitives.IsTrue(value);
-                return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
-            }
-        }
-
         /// <summary>The observer of a sync: with -PassThru each SyncItem is written as it is reported.</summary>
         protected IRunObserver<SyncItem> SyncObserver(bool passThru) => Observer<SyncItem>(passThru ? item => WriteObject(item) : (Action<SyncItem>)null);
     }
