@@ -68,7 +68,10 @@ namespace MediaOps.Buckets
                 var flags = await PublicAccessBlockReader.ReadAsync(_s3, _target, ct).ConfigureAwait(false);
                 if (flags == null || !flags.BlockPublicAcls) return false;
             }
-            catch (UnreadableAnswerException) { }
+            catch (Exception ex) when (ex is UnreadableAnswerException || ex is AmazonS3Exception)
+            {
+                // radosgw's answer the SDK cannot read, or a refusal (radosgw has also answered 405 here): the upload probe decides.
+            }
             var start = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _target.BucketName, Key = key }, ct).ConfigureAwait(false);
             await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _target.BucketName, Key = key, UploadId = start.UploadId }, CancellationToken.None).ConfigureAwait(false);
             return true;
