@@ -302,7 +302,7 @@ function Measure-Session($Server, [string] $Source, [string] $Bucket) {
               "if (`$r.Transferred) { throw 'not a no-op' }; Set-Content '$out' ('{0} {1} {2}' -f `$import, `$cold, `$warm)"
     $checksums = if ($MediaOpsChecksums -eq 'Aws' -and $Server.Kind -ne 'radosgw') { @{ AWS_REQUEST_CHECKSUM_CALCULATION = 'when_supported' } } else { @{} }
     foreach ($k in $checksums.Keys) { Set-Item "Env:$k" $checksums[$k] }
-    try { & @PwshCommand -NoProfile -NonInteractive -Command $script | Out-Null } finally { foreach ($k in $checksums.Keys) { Remove-Item "Env:$k" } }
+    try { & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script | Out-Null } finally { foreach ($k in $checksums.Keys) { Remove-Item "Env:$k" } }
     if ($LASTEXITCODE -ne 0) { throw "session measurement failed" }
     $v = (Get-Content $out -Raw).Trim() -split ' '
     return [pscustomobject]@{ Import = [double]$v[0]; ImportAndFirst = [double]$v[1]; Warm = [double]$v[2] }
@@ -381,7 +381,7 @@ function Invoke-ServerScenarios([string] $ServerKind) {
         try {
             if ($ServerKind -ne 'moto') {
                 & aws --endpoint-url $moto.Endpoint s3api create-bucket --bucket $bucket | Out-Null
-                & @PwshCommand -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; `$r = Sync-MediaToS3 -Path '$compare' -BucketName '$bucket' -Prefix media -EndpointUrl '$($moto.Endpoint)' -Region us-east-1 -Concurrency 32 -Confirm:`$false; if (`$r.Failed) { exit 3 }" | Out-Null
+                & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; `$r = Sync-MediaToS3 -Path '$compare' -BucketName '$bucket' -Prefix media -EndpointUrl '$($moto.Endpoint)' -Region us-east-1 -Concurrency 32 -Confirm:`$false; if (`$r.Failed) { exit 3 }" | Out-Null
                 if ($LASTEXITCODE -ne 0) { throw "seeding $n objects into radosgw failed" }
             }
             $rows = Invoke-Scenario "compare, $n files (all equal)" $n 0 {

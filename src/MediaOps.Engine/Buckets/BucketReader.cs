@@ -74,8 +74,10 @@ namespace MediaOps.Buckets
             {
                 var r = await _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, ct).ConfigureAwait(false);
                 var rules = r.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules;
-                // As for ownership: S3 answers 404 when unset; radosgw 16 sends a bucket listing for ?encryption.
-                if (rules == null || rules.Count == 0) throw NotAnAnswer("GetBucketEncryption", "default encryption");
+                // As for ownership: S3 answers 404 when unset (the SDK hands that back as an empty answer);
+                // radosgw 16 answers 200 with a bucket listing for ?encryption.
+                if (rules == null || rules.Count == 0)
+                    return r.HttpStatusCode == System.Net.HttpStatusCode.OK ? throw NotAnAnswer("GetBucketEncryption", "default encryption") : (EncryptionSetting)null;
                 var rule = rules.FirstOrDefault(x => x.ServerSideEncryptionByDefault != null);
                 if (rule == null) return null;
                 var d = rule.ServerSideEncryptionByDefault;
@@ -88,10 +90,11 @@ namespace MediaOps.Buckets
             state.ObjectOwnership = await ReadAsync(PermOwnership, "OwnershipControlsNotFoundError", async () =>
             {
                 var r = await _s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket }, ct).ConfigureAwait(false);
-                // S3 answers 404 when nothing is set; a 200 without a rule is not an answer to this call
-                // (Ceph radosgw 16 ignores ?ownershipControls and sends a bucket listing).
-                return r.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership?.Value
-                       ?? throw NotAnAnswer("GetBucketOwnershipControls", "ObjectOwnership");
+                // S3 answers 404 when nothing is set (the SDK hands that back as an empty answer); a 200 without
+                // a rule is not an answer to this call (Ceph radosgw 16 ignores ?ownershipControls and lists the bucket).
+                var value = r.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership?.Value;
+                if (value == null && r.HttpStatusCode == System.Net.HttpStatusCode.OK) throw NotAnAnswer("GetBucketOwnershipControls", "ObjectOwnership");
+                return value;
             }).ConfigureAwait(false);
 
             state.Policy = await ReadPolicyAsync(ct).ConfigureAwait(false);

@@ -23,7 +23,7 @@ namespace MediaOps.Buckets
             var anyFlag = c != null && (c.BlockPublicAcls.HasValue || c.IgnorePublicAcls.HasValue || c.BlockPublicPolicy.HasValue || c.RestrictPublicBuckets.HasValue);
             if (anyFlag)
                 return new PublicAccessBlockFlags(c.BlockPublicAcls ?? false, c.IgnorePublicAcls ?? false, c.BlockPublicPolicy ?? false, c.RestrictPublicBuckets ?? false);
-            if (!target.IsCustomEndpoint) return null;
+            if (!target.IsCustomEndpoint || r.HttpStatusCode != System.Net.HttpStatusCode.OK) return null;
             throw new UnreadableAnswerException(
                 "This endpoint answered GetPublicAccessBlock with 200 but in a form the AWS SDK does not read (Ceph radosgw 16 names the root element " +
                 "BlockPublicAccessBlockConfiguration), so the flags cannot be verified here; `aws s3api get-public-access-block` shows them.");
