@@ -96,18 +96,21 @@ Describe 'Bucket checks on radosgw' {
 
     It 'explains the PutObject refusal BlockPublicAcls causes, and uploads once it is off' {
         $root = New-TestMediaTree -Files @{ 'one.txt' = 'one'; 'two.txt' = 'two' }
-        $r = Sync-MediaToS3 -Path $root -BucketName $InitBucket -ErrorVariable err -ErrorAction SilentlyContinue
-        $r.Failed | Should -Be 2
-        $err.Count | Should -Be 2
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'MediaOps.PutRefusedByBlockPublicAcls,*'
-        $err[0].Exception.Message | Should -Match 'BlockPublicAcls'
-        $err[0].Exception.Message | Should -Not -Match 'lack that permission'
-        Get-Uploads $InitBucket | Should -BeNullOrEmpty
-        $smoke = Invoke-MediaSmokeTest -BucketName $InitBucket
-        (Row $smoke 'Upload').Status | Should -Be 'Fail'
-        (Row $smoke 'Upload').Message | Should -Match 'BlockPublicAcls'
+        try {
+            $r = Sync-MediaToS3 -Path $root -BucketName $InitBucket -ErrorVariable err -ErrorAction SilentlyContinue
+            $r.Failed | Should -Be 2
+            $err.Count | Should -Be 2
+            foreach ($failure in $err) {
+                $failure.FullyQualifiedErrorId | Should -BeLike 'MediaOps.PutRefusedByBlockPublicAcls,*' -Because $failure.Exception.Message
+                $failure.Exception.Message | Should -Match 'BlockPublicAcls'
+                $failure.Exception.Message | Should -Not -Match 'lack that permission'
+            }
+            Get-Uploads $InitBucket | Should -BeNullOrEmpty
+            $smoke = Invoke-MediaSmokeTest -BucketName $InitBucket
+            (Row $smoke 'Upload').Status | Should -Be 'Fail'
+            (Row $smoke 'Upload').Message | Should -Match 'BlockPublicAcls'
+        } finally { Set-BlockPublicAcls $InitBucket 'false' }
 
-        Set-BlockPublicAcls $InitBucket 'false'
         $r = Sync-MediaToS3 -Path $root -BucketName $InitBucket
         $r.Transferred | Should -Be 2
         $r.Failed | Should -Be 0

@@ -35,7 +35,7 @@ namespace MediaOps.Buckets
             {
                 return await upload().ConfigureAwait(false);
             }
-            catch (Exception ex) when (_target.IsCustomEndpoint && S3ErrorTranslator.IsAccessDenied(ex))
+            catch (Exception ex) when (_target.IsCustomEndpoint && IsRefusal(ex))
             {
                 var explained = await ExplainAsync(ex, key, ct).ConfigureAwait(false);
                 if (explained == null) throw;
@@ -46,19 +46,23 @@ namespace MediaOps.Buckets
         /// <summary>The explanation of a 403 on PutObject, or null when the flag is off, unreadable, or this is AWS.</summary>
         public async Task<MediaOpsException> ExplainAsync(Exception error, string key, CancellationToken ct)
         {
-            if (!_target.IsCustomEndpoint || !S3ErrorTranslator.IsAccessDenied(error)) return null;
+            if (!_target.IsCustomEndpoint || !IsRefusal(error)) return null;
             bool on;
             try { on = await LazyInitializer.EnsureInitialized(ref _flagOn, () => FlagOnAsync(key, ct)).ConfigureAwait(false); }
             catch (Exception) when (!ct.IsCancellationRequested) { return null; }
             if (!on) return null;
             var bucket = _target.BucketName;
             return new MediaOpsException("PutRefusedByBlockPublicAcls", FailureKind.PermissionDenied,
-                $"s3://{bucket}/{key} was refused (403 AccessDenied), yet the same credentials may start a multipart upload there: they are not the cause. " +
+                $"s3://{bucket}/{key} was refused ({S3ErrorTranslator.StatusCode(error)} {S3ErrorTranslator.ErrorCode(error)}), yet the same credentials may start a multipart upload there: they are not the cause. " +
                 "Ceph radosgw refuses every PutObject while the bucket's Block Public Access flag BlockPublicAcls is on, even without an ACL. " +
                 $"Turn BlockPublicAcls off for this bucket (e.g. aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration " +
                 "BlockPublicAcls=false,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true) and run again; see docs/s3-compatible.md.",
-                $"s3://{bucket}/{key}", error) { ServiceErrorCode = S3ErrorTranslator.ErrorCode(error), HttpStatus = 403 };
+                $"s3://{bucket}/{key}", error) { ServiceErrorCode = S3ErrorTranslator.ErrorCode(error), HttpStatus = S3ErrorTranslator.StatusCode(error) };
         }
+
+        // radosgw refuses with 403 AccessDenied, and under some bucket states with 405 MethodNotAllowed.
+        private static bool IsRefusal(Exception ex) =>
+            S3ErrorTranslator.IsAccessDenied(ex) || (S3ErrorTranslator.StatusCode(ex) == 405 && S3ErrorTranslator.ErrorCode(ex) == "MethodNotAllowed");
 
         private async Task<bool> FlagOnAsync(string key, CancellationToken ct)
         {
