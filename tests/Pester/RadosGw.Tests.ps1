@@ -52,7 +52,7 @@ Describe 'Bucket checks on radosgw' {
     It 'Test-MediaBucket reads a raw bucket without a crash or a false Fail' {
         $bucket = New-RgwBucket
         $rows = Test-MediaBucket -BucketName $bucket -ErrorAction Stop
-        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle')
+        $rows.Check | Should -Be @('BucketExists', 'Region', 'Versioning', 'DefaultEncryption', 'PublicAccessBlock', 'ObjectOwnership', 'BucketPolicy', 'SecureTransport', 'Prefix', 'NoncurrentVersionLifecycle', 'Inventory')
         @($rows | Where-Object Status -eq 'Error') | Should -BeNullOrEmpty
         (Row $rows 'BucketExists').Status | Should -Be 'Pass'
         # radosgw names its zone group where AWS names a region.
