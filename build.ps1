@@ -47,6 +47,10 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/MediaOps/MediaOps.csproj'), '-c', $Configuration, '-o', $publish, "-p:ModuleVersion=$Version", '--nologo', '-v', 'q')
     $isolation = Join-Path $staging 'isolation'
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/MediaOps.Isolation/MediaOps.Isolation.csproj'), '-c', $Configuration, '-o', $isolation, "-p:ModuleVersion=$Version", '--nologo', '-v', 'q')
+    # ReadyToRun copies of the engine and AWSSDK for PowerShell 7.6 on linux-x64 (see MediaOps.ReadyToRun.csproj).
+    $readyToRun = Join-Path $staging 'r2r'
+    if (Test-Path $readyToRun) { Remove-Item $readyToRun -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/MediaOps.ReadyToRun/MediaOps.ReadyToRun.csproj'), '-c', $Configuration, '-o', $readyToRun, "-p:ModuleVersion=$Version", '--nologo', '-v', 'q')
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $deps = Join-Path $ModuleOut 'Dependencies'
@@ -60,6 +64,10 @@ function Invoke-Build {
         elseif ($file.Extension -in '.dll', '.pdb') { Copy-Item $file.FullName $deps }
     }
     Copy-Item (Join-Path $isolation 'MediaOps.Isolation.dll') $ModuleOut
+    $nativeDeps = New-Item -ItemType Directory -Path (Join-Path $deps 'net10.0-linux-x64') -Force
+    foreach ($file in Get-ChildItem $readyToRun -File -Filter '*.dll') {
+        if ($file.Name -like 'AWSSDK.*' -or $file.Name -eq 'MediaOps.Engine.dll') { Copy-Item $file.FullName $nativeDeps }
+    }
     Copy-Item (Join-Path $Root 'MediaOps.psd1') $ModuleOut
     Copy-Item (Join-Path $Root 'src/MediaOps/MediaOps.Format.ps1xml') $ModuleOut
 

@@ -33,6 +33,10 @@ param(
     [ValidateRange(16, 65536)] [int] $LargeFileMiB = 1024,
     [ValidateSet('SmallFirst', 'SmallNoop', 'Large', 'Compare')] [string[]] $Scenario = @('SmallFirst', 'SmallNoop', 'Large', 'Compare'),
     [ValidateSet('MediaOps', 'aws', 'rclone')] [string[]] $Client = @('MediaOps', 'aws', 'rclone'),
+    # The S3 servers, each started fresh by the benchmark: Ceph radosgw (tests/tools/radosgw_launcher.py) and moto.
+    [ValidateSet('radosgw', 'moto')] [string[]] $Server = @('radosgw', 'moto'),
+    # radosgw is seeded through S3 for the compare scenario (moto straight into its backend), so it gets its own count.
+    [ValidateRange(1000, 10000000)] [int] $RgwCompareFiles = 20000,
     # Runs per client of the small-file scenarios (the median is reported); Large and Compare run -HeavyRepeat times.
     [ValidateRange(1, 20)] [int] $Repeat = 2,
     [ValidateRange(1, 20)] [int] $HeavyRepeat = 1,
@@ -86,11 +90,38 @@ function Get-TreeBytes([string] $Path) {
     (Get-ChildItem $Path -Recurse -File | Measure-Object Length -Sum).Sum
 }
 
-# ------------------------------------------------------------------ moto
+# ------------------------------------------------------------------ servers
 
-function Start-BenchMoto([string[]] $Seed = @()) {
+# Server CPU: utime + stime of the server's processes from /proc/<pid>/stat (clock ticks of 1/100 s).
+function Get-ServerCpu($Server) {
+    $ticks = 0L
+    foreach ($id in $Server.Pids) {
+        $stat = Get-Content "/proc/$id/stat" -Raw -ErrorAction SilentlyContinue
+        if (-not $stat) { continue }
+        $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+        $ticks += [long]$fields[11] + [long]$fields[12]
+    }
+    return $ticks / 100.0
+}
+
+function Start-BenchServer([string] $Kind, [string[]] $Seed = @()) {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    if ($Kind -eq 'radosgw') {
+        # tests/tools/radosgw_launcher.py: one monitor, one memstore OSD, radosgw; stops when its stdin closes.
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
+        foreach ($a in (Join-Path $RepoRoot 'tests/tools/radosgw_launcher.py'), '--port', "$port", '--access-key', $env:AWS_ACCESS_KEY_ID,
+                       '--secret-key', $env:AWS_SECRET_ACCESS_KEY, '--memstore-gib', '8', '--exit-on-stdin-close') { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        $proc = [System.Diagnostics.Process]::Start($psi)
+        $errors = $proc.StandardError.ReadToEndAsync()
+        $line = $proc.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait([TimeSpan]::FromSeconds(180)) -or -not $line.Result) { $proc.StandardInput.Close(); throw "radosgw did not start: $(if ($errors.IsCompleted) { $errors.Result })" }
+        $info = $line.Result | ConvertFrom-Json
+        return [pscustomobject]@{ Kind = $Kind; Endpoint = $info.endpoint; Process = $proc; Log = (Join-Path $info.dir 'log/client.rgw.log')
+                                  Pids = @($info.pids.rgw, $info.pids.osd, $info.pids.mon) }
+    }
     $log = Join-Path $Work "moto-$port.log"
     $out = Join-Path $Work "moto-$port.out"
     $quoted = (@('python3', $Tools, 'moto', "$port") + $Seed | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
@@ -104,15 +135,19 @@ function Start-BenchMoto([string[]] $Seed = @()) {
     while ([DateTime]::UtcNow -lt $deadline) {
         if ($proc.HasExited) { throw "moto exited early: $(Get-Content $log -Raw)" }
         if ((Test-Path $out) -and (Select-String -Path $out -Pattern 'listening' -Quiet)) {
-            return [pscustomobject]@{ Endpoint = $endpoint; Process = $proc; Log = $log }
+            return [pscustomobject]@{ Kind = $Kind; Endpoint = $endpoint; Process = $proc; Log = $log; Pids = @($proc.Id) }
         }
         Start-Sleep -Milliseconds 200
     }
     $proc.Kill(); throw "moto did not start on $endpoint"
 }
 
-function Stop-BenchMoto($Moto) {
-    if ($Moto -and -not $Moto.Process.HasExited) { $Moto.Process.Kill(); $Moto.Process.WaitForExit(5000) | Out-Null }
+function Stop-BenchServer($Server) {
+    if (-not $Server -or $Server.Process.HasExited) { return }
+    if ($Server.Kind -eq 'radosgw') {
+        $Server.Process.StandardInput.Close()
+        if (-not $Server.Process.WaitForExit(60000)) { $Server.Process.Kill($true) }
+    } else { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
 }
 
 function New-BenchBucket($Moto, [string] $Stem) {
@@ -140,7 +175,8 @@ function Get-ClientCommand([string] $Name, [string] $Action, [string] $Source, $
                 "`$r = Sync-MediaToS3 -Path '$Source' -BucketName '$Bucket' -Prefix media -EndpointUrl '$endpoint' -Region us-east-1 -Confirm:`$false; Set-Content '$Out' ('{0} {1} {2} {3}' -f `$r.Duration.TotalSeconds, `$r.Transferred, `$r.Failed, `$r.Retries); if (`$r.Failed) { exit 3 }"
             }
             $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; $cmdlet"
-            $checksums = if ($MediaOpsChecksums -eq 'Aws') { @('env', 'AWS_REQUEST_CHECKSUM_CALCULATION=when_supported') } else { @() }
+            # On radosgw MediaOps runs as any user gets it there: Content-MD5 (S3ChecksumPolicy's choice for a non-AWS host).
+            $checksums = if ($MediaOpsChecksums -eq 'Aws' -and $Moto.Kind -ne 'radosgw') { @('env', 'AWS_REQUEST_CHECKSUM_CALCULATION=when_supported') } else { @() }
             return $checksums + $PwshCommand + @('-NoProfile', '-NonInteractive', '-Command', $script)
         }
         'aws' {
@@ -170,9 +206,11 @@ function Measure-Client([string] $Name, [string] $Action, [string] $Source, $Mot
     $resultFile = Join-Path $Work "$tag.result"
     $command = Get-ClientCommand $Name $Action $Source $Moto $Bucket $resultFile
     $logStart = (Get-Item $Moto.Log).Length
+    $serverCpuStart = Get-ServerCpu $Moto
     & /usr/bin/time -f '%e %U %S %M' -o $timeFile -- @command *> $outFile
     $exit = $LASTEXITCODE
-    Start-Sleep -Milliseconds 300   # moto writes its log line after the response
+    Start-Sleep -Milliseconds 300   # the server writes its log line after the response
+    $serverCpu = (Get-ServerCpu $Moto) - $serverCpuStart
     $logEnd = (Get-Item $Moto.Log).Length
     $fields = (Get-Content $timeFile | Select-Object -Last 1) -split ' '
     if ($exit -ne 0) { throw "$Name $Action exited with $exit`n$(Get-Content $outFile -Raw)" }
@@ -181,11 +219,12 @@ function Measure-Client([string] $Name, [string] $Action, [string] $Source, $Mot
     $engine = if (Test-Path $resultFile) { [double]((Get-Content $resultFile -Raw).Trim() -split ' ')[0] } else { [double]::NaN }
     return [pscustomobject]@{
         Client = $Name; Wall = [double]$fields[0]; Cpu = [double]$fields[1] + [double]$fields[2]
-        RssMB = [math]::Round([double]$fields[3] / 1024, 1); Requests = $requests; Engine = $engine
+        RssMB = [math]::Round([double]$fields[3] / 1024, 1); Requests = $requests; Engine = $engine; ServerCpu = $serverCpu
     }
 }
 
 function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptblock] $RunOnce, [int] $Times = $Repeat) {
+    $Title = "[$ServerKind] $Title"
     Write-Host "`n== $Title" -ForegroundColor Cyan
     $runs = [System.Collections.Generic.List[object]]::new()
     for ($r = 0; $r -lt $Times; $r++) {
@@ -193,7 +232,7 @@ function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptb
         $order = for ($i = 0; $i -lt $Client.Count; $i++) { $Client[($i + $r) % $Client.Count] }
         foreach ($c in $order) {
             $run = & $RunOnce $c
-            Write-Host ("   {0,-9} run {1}: {2,7:N2} s wall, {3,7:N2} s CPU, {4,6:N0} MB" -f $c, ($r + 1), $run.Wall, $run.Cpu, $run.RssMB) -ForegroundColor DarkGray
+            Write-Host ("   {0,-9} run {1}: {2,7:N2} s wall, {3,7:N2} s CPU, {4,6:N0} MB, server {5,6:N2} s CPU" -f $c, ($r + 1), $run.Wall, $run.Cpu, $run.RssMB, $run.ServerCpu) -ForegroundColor DarkGray
             $runs.Add($run)
         }
     }
@@ -211,7 +250,7 @@ function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptb
         [pscustomobject]@{
             Scenario = $Title; Client = $c; Files = $Files; Bytes = $Bytes
             Wall = & $median $mine.Wall; Cpu = & $median $mine.Cpu; RssMB = ($mine.RssMB | Measure-Object -Maximum).Maximum
-            Engine = & $median $mine.Engine
+            Engine = & $median $mine.Engine; ServerCpu = & $median $mine.ServerCpu; Server = $ServerKind
             Requests = $req; RequestTotal = [long]$total
         }
     }
@@ -226,7 +265,8 @@ function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptb
     $rows | Format-Table Client, @{ n = 'Wall s'; e = { '{0:N2}' -f $_.Wall } }, @{ n = 'x aws'; e = { '{0:N2}' -f $_.Ratio } },
         @{ n = 'CPU s'; e = { '{0:N2}' -f $_.Cpu } }, @{ n = 'CPU ms/file'; e = { '{0:N3}' -f $_.CpuMsPerFile } },
         @{ n = 'MB/s'; e = { '{0:N1}' -f $_.MBps } }, @{ n = 'Req/file'; e = { '{0:N3}' -f $_.RequestsPerFile } },
-        @{ n = 'Peak RSS MB'; e = { $_.RssMB } }, @{ n = 'In-cmdlet s'; e = { if ([double]::IsNaN($_.Engine)) { '' } else { '{0:N2}' -f $_.Engine } } } -AutoSize | Out-Host
+        @{ n = 'Peak RSS MB'; e = { $_.RssMB } }, @{ n = 'In-cmdlet s'; e = { if ([double]::IsNaN($_.Engine)) { '' } else { '{0:N2}' -f $_.Engine } } },
+        @{ n = 'Server CPU s'; e = { '{0:N2}' -f $_.ServerCpu } }, @{ n = 'Client CPU/wall'; e = { '{0:N2}' -f ($_.Cpu / [math]::Max(0.001, $_.Wall)) } } -AutoSize | Out-String -Width 200 | Write-Host
     foreach ($row in $rows) {
         Write-Host ("   {0,-9} requests: {1}" -f $row.Client, (($row.Requests.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ', '))
     }
@@ -236,7 +276,6 @@ function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptb
 # ------------------------------------------------------------------ scenarios
 
 $results = [System.Collections.Generic.List[object]]::new()
-$ListFloor = $null
 $started = [DateTime]::UtcNow
 
 # pwsh start-up + Import-Module, the fixed cost inside every MediaOps wall time (reported, not subtracted).
@@ -249,109 +288,171 @@ $startupWall = ($startup | Sort-Object)[1]
 Write-Host ("pwsh start-up + Import-Module MediaOps: {0:N2} s (median of 3)" -f $startupWall)
 Write-Host "MediaOps checksum mode: $MediaOpsChecksums (see Get-Help ./bench/Invoke-Benchmark.ps1)"
 
-if ($Scenario -contains 'SmallFirst' -or $Scenario -contains 'SmallNoop') {
-    $small = Initialize-Tree "small-$SmallFiles" @('tree', (Join-Path $DataPath "small-$SmallFiles"), "$SmallFiles", '1024', '32768', '42')
-    $smallBytes = Get-TreeBytes $small
-    $moto = Start-BenchMoto
-    try {
-        $buckets = @{}
-        $first = Invoke-Scenario "first sync, $SmallFiles small files" $SmallFiles $smallBytes {
-            param($c)
-            $b = New-BenchBucket $moto $c.ToLowerInvariant()
-            $buckets[$c] = @($buckets[$c]) + $b | Where-Object { $_ }
-            $run = Measure-Client $c 'sync' $small $moto $b
-            $count = Get-ObjectCount $moto $b
-            if ($count -ne $SmallFiles) { throw "$c stored $count objects, expected $SmallFiles" }
-            $run
-        }
-        if ($Scenario -contains 'SmallFirst') { $first | ForEach-Object { $results.Add($_) } }
-        if ($Scenario -contains 'SmallNoop') {
-            $rounds = @{}
-            $noop = Invoke-Scenario "no-op resync, $SmallFiles small files" $SmallFiles 0 {
-                param($c)
-                $i = [int]$rounds[$c]; $rounds[$c] = $i + 1
-                Measure-Client $c 'sync' $small $moto @($buckets[$c])[$i % @($buckets[$c]).Count]
-            }
-            $noop | ForEach-Object { $results.Add($_) }
-            # The server's own time for the listing every no-op client must make: a bare client pages
-            # through it (median of 3). No client can finish sooner than this plus its own start-up.
-            $floors = foreach ($i in 1..3) { & python3 $Tools listfloor $moto.Endpoint @($buckets.Values | ForEach-Object { $_ } | Where-Object { $_ })[0] 'media/' | ConvertFrom-Json }
-            $script:ListFloor = ($floors | Sort-Object seconds)[1]
-            Write-Host ("   server floor: moto answers the {0} listing pages in {1:N2} s (a bare client, median of 3)" -f $ListFloor.pages, $ListFloor.seconds)
-        }
-    } finally { Stop-BenchMoto $moto }
+$sessions = [System.Collections.Generic.List[object]]::new()
+$floors = @{}
+
+# "In a runbook session": a fresh pwsh times itself from the inside (no process start-up): Import-Module
+# alone, then the first no-op sync (cold: JIT, SDK client, credentials), then a second one (warm), what a
+# runbook or a Pester file pays once the module is loaded.
+function Measure-Session($Server, [string] $Source, [string] $Bucket) {
+    $out = Join-Path $Work ("session-" + [guid]::NewGuid().ToString('N').Substring(0, 6) + '.out')
+    $sync = "Sync-MediaToS3 -Path '$Source' -BucketName '$Bucket' -Prefix media -EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -Confirm:`$false"
+    $script = "`$ErrorActionPreference = 'Stop'; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$import = `$sw.Elapsed.TotalSeconds; " +
+              "`$r = $sync; `$cold = `$sw.Elapsed.TotalSeconds; `$sw.Restart(); `$r = $sync; `$warm = `$sw.Elapsed.TotalSeconds; " +
+              "if (`$r.Transferred) { throw 'not a no-op' }; Set-Content '$out' ('{0} {1} {2}' -f `$import, `$cold, `$warm)"
+    $checksums = if ($MediaOpsChecksums -eq 'Aws' -and $Server.Kind -ne 'radosgw') { @{ AWS_REQUEST_CHECKSUM_CALCULATION = 'when_supported' } } else { @{} }
+    foreach ($k in $checksums.Keys) { Set-Item "Env:$k" $checksums[$k] }
+    try { & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script | Out-Null } finally { foreach ($k in $checksums.Keys) { Remove-Item "Env:$k" } }
+    if ($LASTEXITCODE -ne 0) { throw "session measurement failed" }
+    $v = (Get-Content $out -Raw).Trim() -split ' '
+    return [pscustomobject]@{ Import = [double]$v[0]; ImportAndFirst = [double]$v[1]; Warm = [double]$v[2] }
 }
 
-if ($Scenario -contains 'Large') {
-    $largeDir = Join-Path $DataPath "large-$LargeFileMiB"
-    $large = Initialize-Tree "large-$LargeFileMiB" @('big', (Join-Path $largeDir 'videos/lecture.mp4'), "$LargeFileMiB")
-    $rows = Invoke-Scenario "one file of $LargeFileMiB MiB" 1 ([long]$LargeFileMiB * 1MB) {
-        param($c)
-        $m = Start-BenchMoto   # a fresh moto per client: it holds a GiB per upload in memory/temp files
+function Invoke-ServerScenarios([string] $ServerKind) {
+    $script:ServerKind = $ServerKind
+    if ($Scenario -contains 'SmallFirst' -or $Scenario -contains 'SmallNoop') {
+        $small = Initialize-Tree "small-$SmallFiles" @('tree', (Join-Path $DataPath "small-$SmallFiles"), "$SmallFiles", '1024', '32768', '42')
+        $smallBytes = Get-TreeBytes $small
+        $moto = Start-BenchServer $ServerKind
         try {
-            $b = New-BenchBucket $m $c.ToLowerInvariant()
-            $run = Measure-Client $c 'sync' $large $m $b
-            if ((Get-ObjectCount $m $b) -ne 1) { throw "$c did not store the large file" }
-            $run
-        } finally { Stop-BenchMoto $m }
-    } -Times $HeavyRepeat
-    $rows | ForEach-Object { $results.Add($_) }
-}
+            $buckets = @{}
+            $first = Invoke-Scenario "first sync, $SmallFiles small files" $SmallFiles $smallBytes {
+                param($c)
+                $b = New-BenchBucket $moto $c.ToLowerInvariant()
+                $buckets[$c] = @($buckets[$c]) + $b | Where-Object { $_ }
+                $run = Measure-Client $c 'sync' $small $moto $b
+                $count = Get-ObjectCount $moto $b
+                if ($count -ne $SmallFiles) { throw "$c stored $count objects, expected $SmallFiles" }
+                $run
+            }
+            if ($Scenario -contains 'SmallFirst') { $first | ForEach-Object { $results.Add($_) } }
+            if ($Scenario -contains 'SmallNoop') {
+                $rounds = @{}
+                $noop = Invoke-Scenario "no-op resync, $SmallFiles small files" $SmallFiles 0 {
+                    param($c)
+                    $i = [int]$rounds[$c]; $rounds[$c] = $i + 1
+                    Measure-Client $c 'sync' $small $moto @($buckets[$c])[$i % @($buckets[$c]).Count]
+                }
+                $noop | ForEach-Object { $results.Add($_) }
+                # The server's own time for the listing every no-op client must make: a bare client pages
+                # through it (median of 3). No client can finish sooner than this plus its own start-up.
+                $bucket = @($buckets['MediaOps'] | Where-Object { $_ })[0]
+                if (-not $bucket) { $bucket = @($buckets.Values | ForEach-Object { $_ } | Where-Object { $_ })[0] }
+                $f = foreach ($i in 1..3) { & python3 $Tools listfloor $moto.Endpoint $bucket 'media/' | ConvertFrom-Json }
+                $floors[$ServerKind] = ($f | Sort-Object seconds)[1]
+                Write-Host ("   server floor: {0} answers the {1} listing pages in {2:N2} s (a bare client, median of 3)" -f $ServerKind, $floors[$ServerKind].pages, $floors[$ServerKind].seconds)
+                if ($Client -contains 'MediaOps') {
+                    $runs = foreach ($i in 1..[math]::Max(3, $Repeat)) { Measure-Session $moto $small $bucket }
+                    $med = { param($v) $x = @($v | Sort-Object); $x[[int][math]::Floor($x.Count / 2)] }
+                    $session = [pscustomobject]@{ Server = $ServerKind; Import = & $med $runs.Import; ImportAndFirst = & $med $runs.ImportAndFirst; Warm = & $med $runs.Warm }
+                    $sessions.Add($session)
+                    $aws = $noop | Where-Object Client -eq 'aws'
+                    Write-Host ("   [{0}] runbook session (stopwatch in a fresh pwsh, median of {1}): Import-Module {2:N3} s; import + first no-op {3:N3} s; second no-op {4:N3} s{5}" -f $ServerKind, @($runs).Count,
+                        $session.Import, $session.ImportAndFirst, $session.Warm, $(if ($aws) { '; aws whole process {0:N2} s -> {1:N2}x cold, {2:N2}x warm' -f $aws.Wall, ($session.ImportAndFirst / $aws.Wall), ($session.Warm / $aws.Wall) }))
+                }
+            }
+        } finally { Stop-BenchServer $moto }
+    }
 
-if ($Scenario -contains 'Compare') {
-    $compare = Initialize-Tree "compare-$CompareFiles" @('tree', (Join-Path $DataPath "compare-$CompareFiles"), "$CompareFiles", '0', '64', '7')
-    $bucket = 'compare-' + [guid]::NewGuid().ToString('N').Substring(0, 10)
-    Write-Host "Seeding $CompareFiles objects into moto ..." -ForegroundColor DarkGray
-    $moto = Start-BenchMoto -Seed @("$bucket=media/=$compare")
-    try {
-        $rows = Invoke-Scenario "compare, $CompareFiles files (all equal)" $CompareFiles 0 {
-            param($c) Measure-Client $c 'compare' $compare $moto $bucket
+    if ($Scenario -contains 'Large') {
+        $largeDir = Join-Path $DataPath "large-$LargeFileMiB"
+        $large = Initialize-Tree "large-$LargeFileMiB" @('big', (Join-Path $largeDir 'videos/lecture.mp4'), "$LargeFileMiB")
+        $rows = Invoke-Scenario "one file of $LargeFileMiB MiB" 1 ([long]$LargeFileMiB * 1MB) {
+            param($c)
+            $m = Start-BenchServer $ServerKind   # a fresh server per client: each holds the GiB in memory
+            try {
+                $b = New-BenchBucket $m $c.ToLowerInvariant()
+                $run = Measure-Client $c 'sync' $large $m $b
+                if ((Get-ObjectCount $m $b) -ne 1) { throw "$c did not store the large file" }
+                $run
+            } finally { Stop-BenchServer $m }
         } -Times $HeavyRepeat
         $rows | ForEach-Object { $results.Add($_) }
-    } finally { Stop-BenchMoto $moto }
+    }
+
+    if ($Scenario -contains 'Compare') {
+        # moto is seeded straight into its backend; radosgw through S3 (MediaOps, 32 at a time), which costs
+        # the server about 4 ms of CPU per object, hence its own, smaller default count.
+        $n = if ($ServerKind -eq 'radosgw') { $RgwCompareFiles } else { $CompareFiles }
+        $compare = Initialize-Tree "compare-$n" @('tree', (Join-Path $DataPath "compare-$n"), "$n", '0', '64', '7')
+        $bucket = 'compare-' + [guid]::NewGuid().ToString('N').Substring(0, 10)
+        Write-Host "Seeding $n objects into $ServerKind ..." -ForegroundColor DarkGray
+        $moto = if ($ServerKind -eq 'moto') { Start-BenchServer $ServerKind -Seed @("$bucket=media/=$compare") } else { Start-BenchServer $ServerKind }
+        try {
+            if ($ServerKind -ne 'moto') {
+                & aws --endpoint-url $moto.Endpoint s3api create-bucket --bucket $bucket | Out-Null
+                & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; `$r = Sync-MediaToS3 -Path '$compare' -BucketName '$bucket' -Prefix media -EndpointUrl '$($moto.Endpoint)' -Region us-east-1 -Concurrency 32 -Confirm:`$false; if (`$r.Failed) { exit 3 }" | Out-Null
+                if ($LASTEXITCODE -ne 0) { throw "seeding $n objects into radosgw failed" }
+            }
+            $rows = Invoke-Scenario "compare, $n files (all equal)" $n 0 {
+                param($c) Measure-Client $c 'compare' $compare $moto $bucket
+            } -Times $HeavyRepeat
+            $rows | ForEach-Object { $results.Add($_) }
+        } finally { Stop-BenchServer $moto }
+    }
 }
+
+foreach ($kind in $Server) { Invoke-ServerScenarios $kind }
 
 # ------------------------------------------------------------------ targets
 
-function Get-Row([string] $Like, [string] $Name) { $results | Where-Object { $_.Scenario -like $Like -and $_.Client -eq $Name } | Select-Object -First 1 }
+function Get-Row([string] $Kind, [string] $Like, [string] $Name) { $results | Where-Object { $_.Server -eq $Kind -and $_.Scenario -like "*$Like" -and $_.Client -eq $Name } | Select-Object -First 1 }
 $targets = [System.Collections.Generic.List[object]]::new()
 function Add-Target([string] $Name, [bool] $Pass, [string] $Detail) { $targets.Add([pscustomobject]@{ Target = $Name; Result = if ($Pass) { 'PASS' } else { 'FAIL' }; Detail = $Detail }) }
+# Where the time went: client CPU, server CPU, and the rest (waiting: network, locks, round trips).
+function Get-Split($Row) { '{0:N2} s = client CPU {1:N2} s, server CPU {2:N2} s' -f $Row.Wall, $Row.Cpu, $Row.ServerCpu }
 
-$mo = Get-Row 'first sync*' 'MediaOps'; $aw = Get-Row 'first sync*' 'aws'
-if ($mo -and $aw) {
-    Add-Target 'first sync <= 0.8x aws' ($mo.Ratio -le 0.8) ('{0:N2}x ({1:N2} s vs {2:N2} s; in the cmdlet {3:N2} s)' -f $mo.Ratio, $mo.Wall, $aw.Wall, $mo.Engine)
-    Add-Target 'CPU per file <= aws' ($mo.CpuMsPerFile -le $aw.CpuMsPerFile) ('{0:N3} vs {1:N3} ms/file' -f $mo.CpuMsPerFile, $aw.CpuMsPerFile)
-}
-$mo = Get-Row 'no-op*' 'MediaOps'; $aw = Get-Row 'no-op*' 'aws'
-if ($mo) {
-    $lists = [long]$mo.Requests['GET ListObjectsV2']
-    $writes = 0
-    foreach ($kv in $mo.Requests.GetEnumerator()) { if ($kv.Name -notlike 'GET List*') { $writes += $kv.Value } }
-    $expected = [math]::Ceiling($SmallFiles / 1000)
-    Add-Target "no-op: $expected LIST, nothing else" ($lists -eq $expected -and -not $writes) ("LIST=$lists, other requests=$([long]$writes)")
-    if ($aw) {
-        $floorText = if ($ListFloor) { '; floor: moto listing {0:N2} s + pwsh start-up = {1:N2}x' -f $ListFloor.seconds, (($ListFloor.seconds + $startupWall) / $aw.Wall) } else { '' }
-        Add-Target 'no-op <= 0.5x aws' ($mo.Ratio -le 0.5) ('{0:N2}x ({1:N2} s vs {2:N2} s; pwsh start-up + import {3:N2} s of it; in the cmdlet {4:N2} s = {5:N2}x{6})' -f $mo.Ratio, $mo.Wall, $aw.Wall, $startupWall, $mo.Engine, ($mo.Engine / $aw.Wall), $floorText)
+# Issue 16's targets are on radosgw (moto is the bottleneck of its own figures); moto's rows are printed above.
+foreach ($kind in @($Server | Where-Object { $_ -eq 'radosgw' }) + @($Server | Where-Object { $_ -ne 'radosgw' })) {
+    $tag = "[$kind]"
+    $mo = Get-Row $kind 'first sync*' 'MediaOps'; $aw = Get-Row $kind 'first sync*' 'aws'
+    if ($mo -and $aw) {
+        Add-Target "$tag first sync <= 0.4x aws" ($mo.Ratio -le 0.4) ('{0:N2}x (MediaOps {1}; aws {2}; in the cmdlet {3:N2} s)' -f $mo.Ratio, (Get-Split $mo), (Get-Split $aw), $mo.Engine)
+        Add-Target "$tag client CPU per file <= 0.5x aws" ($mo.CpuMsPerFile -le 0.5 * $aw.CpuMsPerFile) ('{0:N3} vs {1:N3} ms/file = {2:N2}x' -f $mo.CpuMsPerFile, $aw.CpuMsPerFile, ($mo.CpuMsPerFile / $aw.CpuMsPerFile))
+    }
+    $mo = Get-Row $kind 'no-op*' 'MediaOps'; $aw = Get-Row $kind 'no-op*' 'aws'
+    if ($mo) {
+        $lists = [long]$mo.Requests['GET ListObjectsV2']
+        $writes = 0
+        foreach ($kv in $mo.Requests.GetEnumerator()) { if ($kv.Name -notlike 'GET List*') { $writes += $kv.Value } }
+        $expected = [math]::Ceiling($SmallFiles / 1000)
+        Add-Target "$tag no-op: $expected LIST, nothing else" ($lists -eq $expected -and -not $writes) ("LIST=$lists, other requests=$([long]$writes)")
+        if ($aw) {
+            $floor = $floors[$kind]
+            Add-Target "$tag no-op whole process (reported)" $true ('{0:N2}x ({1}; aws {2}; pwsh start-up + import {3:N2} s{4})' -f $mo.Ratio, (Get-Split $mo), (Get-Split $aw), $startupWall,
+                $(if ($floor) { '; server listing floor {0:N2} s' -f $floor.seconds }))
+        }
+    }
+    $session = $sessions | Where-Object Server -eq $kind | Select-Object -First 1
+    if ($session) {
+        Add-Target "$tag Import-Module <= 100 ms" ($session.Import -le 0.1) ('{0:N0} ms (stopwatch inside a fresh pwsh)' -f (1000 * $session.Import))
+        if ($aw) {
+            Add-Target "$tag cold import + first no-op <= 0.15x aws" ($session.ImportAndFirst / $aw.Wall -le 0.15) ('{0:N2}x ({1:N3} s vs aws whole process {2:N2} s)' -f ($session.ImportAndFirst / $aw.Wall), $session.ImportAndFirst, $aw.Wall)
+            Add-Target "$tag warm no-op <= 0.05x aws" ($session.Warm / $aw.Wall -le 0.05) ('{0:N3}x ({1:N3} s vs {2:N2} s)' -f ($session.Warm / $aw.Wall), $session.Warm, $aw.Wall)
+        }
+    }
+    $mo = Get-Row $kind 'one file*' 'MediaOps'; $aw = Get-Row $kind 'one file*' 'aws'
+    if ($mo) {
+        $parts = [long]$mo.Requests['PUT UploadPart']
+        if ($aw) { Add-Target "$tag large: throughput >= 1.2x aws, multipart" ($mo.MBps -ge 1.2 * $aw.MBps -and $parts -gt 1) ('{0:N0} vs {1:N0} MB/s = {2:N2}x, {3} parts (MediaOps {4}; aws {5})' -f $mo.MBps, $aw.MBps, ($mo.MBps / $aw.MBps), $parts, (Get-Split $mo), (Get-Split $aw)) }
+        Add-Target "$tag large: peak RSS < 300 MB" ($mo.RssMB -lt 300) "$($mo.RssMB) MB"
+    }
+    $mo = Get-Row $kind 'compare*' 'MediaOps'; $aw = Get-Row $kind 'compare*' 'aws'
+    if ($mo) {
+        if ($aw) { Add-Target "$tag compare $($mo.Files) files <= 0.5x aws" ($mo.Ratio -le 0.5) ('{0:N2}x (MediaOps {1}; aws {2})' -f $mo.Ratio, (Get-Split $mo), (Get-Split $aw)) }
+        Add-Target "$tag compare $($mo.Files) files: peak RSS < 300 MB" ($mo.RssMB -lt 300) "$($mo.RssMB) MB"
     }
 }
-$mo = Get-Row 'one file*' 'MediaOps'; $aw = Get-Row 'one file*' 'aws'
-if ($mo) {
-    $parts = [long]$mo.Requests['PUT UploadPart']
-    if ($aw) { Add-Target 'large: throughput >= aws, multipart' ($mo.MBps -ge $aw.MBps -and $parts -gt 1) ('{0:N0} vs {1:N0} MB/s, {2} parts' -f $mo.MBps, $aw.MBps, $parts) }
-    Add-Target 'large: peak RSS < 300 MB' ($mo.RssMB -lt 300) "$($mo.RssMB) MB"
-}
-$mo = Get-Row 'compare*' 'MediaOps'
-if ($mo) { Add-Target "compare $CompareFiles files: peak RSS < 300 MB" ($mo.RssMB -lt 300) "$($mo.RssMB) MB" }
 
-Write-Host "`n== Targets (issue 6)" -ForegroundColor Cyan
-$targets | Format-Table -AutoSize | Out-Host
+Write-Host "`n== Targets (issue 16; on moto for reference)" -ForegroundColor Cyan
+$targets | Format-Table -AutoSize -Wrap | Out-String -Width 200 | Write-Host
 $elapsed = [DateTime]::UtcNow - $started
 Write-Host ("Benchmark took {0:N0} s; data in {1}" -f $elapsed.TotalSeconds, $DataPath)
 
 $summary = [pscustomobject]@{
     Utc = $Stamp; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"
     Versions = [pscustomobject]@{ aws = (& aws --version 2>&1 | Out-String).Trim(); rclone = (& rclone version | Select-Object -First 1); pwsh = $PSVersionTable.PSVersion.ToString() }
-    PwshStartupSeconds = $startupWall; NoopListFloor = $ListFloor; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
+    PwshStartupSeconds = $startupWall; NoopListFloor = $floors; Sessions = $sessions; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
 }
 $json = Join-Path $ResultPath "bench-$Stamp.json"
 $summary | ConvertTo-Json -Depth 6 | Set-Content $json

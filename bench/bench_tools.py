@@ -154,6 +154,16 @@ def count_log(path, start, end):
     return counts
 
 
+def _signed_headers(endpoint, path_and_query):
+    """SigV4 headers from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (radosgw refuses an unsigned listing; moto takes either)."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    request = AWSRequest(method="GET", url=endpoint.rstrip("/") + path_and_query)
+    S3SigV4Auth(Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"]), "s3", "us-east-1").add_auth(request)
+    return dict(request.headers.items())
+
+
 def list_floor(endpoint, bucket, prefix):
     """The time the server alone needs to answer the listing a no-op sync must make (no client does less)."""
     import http.client
@@ -166,7 +176,7 @@ def list_floor(endpoint, bucket, prefix):
         query = f"list-type=2&max-keys=1000&prefix={quote(prefix, safe='')}"
         if token:
             query += f"&continuation-token={quote(token, safe='')}"
-        conn.request("GET", f"/{bucket}?{query}")
+        conn.request("GET", f"/{bucket}?{query}", headers=_signed_headers(endpoint, f"/{bucket}?{query}"))
         response = conn.getresponse()
         body = response.read()
         if response.status != 200:

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace MediaOps.Isolation
@@ -18,7 +19,18 @@ namespace MediaOps.Isolation
         private static EngineLoadContext _instance;
         private readonly string _directory;
 
-        private EngineLoadContext(string directory) : base("MediaOps", isCollectible: false) => _directory = directory;
+        // ReadyToRun copies for the runtime PowerShell 7.6 runs on (build.ps1, MediaOps.ReadyToRun.csproj): their
+        // precompiled code spares the first cmdlet most of its JIT. Elsewhere the runtime would ignore it, so the IL copies load.
+        private readonly string _readyToRunDirectory;
+
+        private EngineLoadContext(string directory) : base("MediaOps", isCollectible: false)
+        {
+            _directory = directory;
+            var r2r = Path.Combine(directory, "net10.0-linux-x64");
+            if (Environment.Version.Major == 10 && RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
+                && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Directory.Exists(r2r))
+                _readyToRunDirectory = r2r;
+        }
 
         /// <summary>Called once by the cmdlet assembly's module initializer.</summary>
         public static void Register(string moduleDirectory, string dependencyDirectory)
@@ -43,6 +55,11 @@ namespace MediaOps.Isolation
         {
             var name = assemblyName.Name ?? "";
             if (!name.StartsWith("AWSSDK.", StringComparison.Ordinal) && name != EngineAssembly) return null;
+            if (_readyToRunDirectory != null)
+            {
+                var precompiled = Path.Combine(_readyToRunDirectory, name + ".dll");
+                if (File.Exists(precompiled)) return LoadFromAssemblyPath(precompiled);
+            }
             var path = Path.Combine(_directory, name + ".dll");
             return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
         }

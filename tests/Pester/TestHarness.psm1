@@ -131,5 +131,59 @@ function New-TestMediaTree {
     return $Root
 }
 
+# Ceph radosgw (issue 16): a second, real S3 server. tests/tools/radosgw_launcher.py starts a throwaway
+# one-OSD cluster on loopback and prints one JSON line when S3 answers; closing its stdin stops it.
+$script:RgwLauncher = Join-Path $script:RepoRoot 'tests/tools/radosgw_launcher.py'
+$script:RgwAccessKey = 'MEDIAOPSRGWTEST00001'
+$script:RgwSecretKey = 'mediaops-rgw-test-secret-not-real'
+
+function Start-RadosGwServer {
+    <# Starts radosgw on a free port; returns Endpoint, AccessKey, SecretKey, Pids, Process (stop with Stop-RadosGwServer). #>
+    [CmdletBinding()]
+    param([int] $TimeoutSeconds = 120)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
+    foreach ($a in $script:RgwLauncher, '--access-key', $script:RgwAccessKey, '--secret-key', $script:RgwSecretKey, '--exit-on-stdin-close') { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $proc = [System.Diagnostics.Process]::Start($psi)
+    $errors = $proc.StandardError.ReadToEndAsync()
+    $line = $proc.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait([TimeSpan]::FromSeconds($TimeoutSeconds)) -or -not $line.Result) {
+        $proc.StandardInput.Close()
+        if (-not $proc.WaitForExit(20000)) { $proc.Kill() }
+        throw "radosgw did not start: $(if ($errors.IsCompleted) { $errors.Result })"
+    }
+    $info = $line.Result | ConvertFrom-Json
+    return [pscustomobject]@{ Endpoint = $info.endpoint; AccessKey = $info.access_key; SecretKey = $info.secret_key; Pids = $info.pids; Process = $proc; Owned = $true }
+}
+
+function Stop-RadosGwServer {
+    param([Parameter(ValueFromPipeline)] $Server)
+    process {
+        if ($Server -and $Server.Owned -and $Server.Process -and -not $Server.Process.HasExited) {
+            $Server.Process.StandardInput.Close()
+            if (-not $Server.Process.WaitForExit(30000)) { $Server.Process.Kill($true) }
+        }
+    }
+}
+
+function Get-RadosGwEndpoint {
+    <# The radosgw .ci/run started (MEDIAOPS_TEST_RGW_ENDPOINT, the launcher's default keys), or a new one for this file. #>
+    if ($env:MEDIAOPS_TEST_RGW_ENDPOINT) {
+        return [pscustomobject]@{ Endpoint = $env:MEDIAOPS_TEST_RGW_ENDPOINT; AccessKey = $script:RgwAccessKey; SecretKey = $script:RgwSecretKey; Process = $null; Owned = $false }
+    }
+    return Start-RadosGwServer
+}
+
+function Set-RadosGwAwsEnvironment {
+    <# As Set-TestAwsEnvironment, with the radosgw user's keys. #>
+    param([Parameter(Mandatory)] $Server)
+    Set-TestAwsEnvironment -Endpoint $Server.Endpoint
+    $env:AWS_ACCESS_KEY_ID = $Server.AccessKey
+    $env:AWS_SECRET_ACCESS_KEY = $Server.SecretKey
+}
+
 Export-ModuleMember -Function Invoke-FreshPwsh, Start-FreshPwsh, Get-FreeTcpPort, Start-MotoServer, Stop-MotoServer, Get-TestEndpoint, Set-TestAwsEnvironment,
-    New-TestBucketName, Invoke-AwsCli, New-TestMediaTree
+    New-TestBucketName, Invoke-AwsCli, New-TestMediaTree, Start-RadosGwServer, Stop-RadosGwServer, Get-RadosGwEndpoint, Set-RadosGwAwsEnvironment

@@ -70,7 +70,8 @@ namespace MediaOps.Buckets
                             $"The credentials in use lack {o.Permission}, so this setting could not be read. That is expected for a least-privilege app role; run Test-MediaBucket as an administrator or auditor to verify it.");
                     case ReadOutcome.NotSupported:
                         return Row(check, CheckStatus.Skipped, expected, "not supported by this endpoint",
-                            $"This S3-compatible endpoint does not implement the call behind {o.Permission}; check the setting in the provider's own console or documentation.");
+                            (o.Error != null ? o.Error + " " : $"This S3-compatible endpoint does not implement the call behind {o.Permission}; ") +
+                            "Check the setting in the provider's own console or documentation (see docs/s3-compatible.md).");
                     case ReadOutcome.Failed:
                         return Row(check, CheckStatus.Error, expected, "read failed", o.Error);
                     default:
@@ -108,6 +109,9 @@ namespace MediaOps.Buckets
                 }
                 if (_s.Region == null || !_s.Region.IsRead) return Unread("Region", expected, _s.Region ?? Observed<string>.Skipped(BucketReader.PermLocation));
                 var actual = _s.Region.Value;
+                if (_s.IsCustomEndpoint && string.IsNullOrEmpty(_o.ExpectedRegion) && !BucketState.IsAwsRegionName(actual))
+                    return Row("Region", CheckStatus.Skipped, expected, actual,
+                        $"This S3-compatible endpoint names its location '{actual}' (Ceph radosgw: the zone group), not an AWS region, and accepts requests signed for '{expected}'. Pass -ExpectedRegion to require a name.");
                 if (string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
                     return Row("Region", CheckStatus.Pass, expected, actual, $"The bucket is in '{actual}'.");
                 var hint = string.IsNullOrEmpty(_o.ExpectedRegion)

@@ -28,6 +28,8 @@ namespace MediaOps.Buckets
             var region = state.RedirectedFromRegion != null && state.Region != null && state.Region.IsRead
                 ? state.Region.Value
                 : (state.Exists == true && state.Region != null && state.Region.IsRead ? state.Region.Value : state.ClientRegion);
+            // An S3-compatible server's own location name (radosgw: "default") is not a region to sign for.
+            if (target.IsCustomEndpoint && !BucketState.IsAwsRegionName(region)) region = state.ClientRegion;
             return BucketPlanner.Plan(target, state, region, baseline);
         }
 
@@ -68,6 +70,14 @@ namespace MediaOps.Buckets
                         var translated = S3ErrorTranslator.Translate(ex, bucket, operation: Permission(change.Kind)) as MediaOpsException
                                          ?? new MediaOpsException("BucketChangeFailed", FailureKind.Unknown, $"{change.Action} failed: {ex.Message}", bucket, ex);
                         if (translated.Kind == FailureKind.NoCredentials || translated.Kind == FailureKind.Authentication) throw translated;
+                        if (NotSupportedHere(plan.Target, change, ex))
+                        {
+                            // A setting an S3-compatible server does not implement (radosgw: ObjectOwnership, default
+                            // encryption answer 400) is not a failure of the run: the check row says Skipped.
+                            notApplied.Add(change);
+                            observer.Warning($"{change.Action}: this endpoint does not support it ({S3ErrorTranslator.StatusCode(ex)} {S3ErrorTranslator.ErrorCode(ex)}), so it was left alone. See docs/s3-compatible.md.");
+                            continue;
+                        }
                         if (translated.Kind == FailureKind.PermissionDenied)
                             translated = new MediaOpsException("AccessDenied", FailureKind.PermissionDenied,
                                 $"{change.Action} was refused: the credentials in use lack {Permission(change.Kind)} on s3://{bucket}. " +
@@ -159,6 +169,14 @@ namespace MediaOps.Buckets
                 default:
                     throw new InvalidOperationException("Unknown change " + change.Kind);
             }
+        }
+
+        private static bool NotSupportedHere(MediaTarget target, BucketChange change, Exception ex)
+        {
+            if (!target.IsCustomEndpoint || change.Kind == BucketChangeKind.CreateBucket) return false;
+            if (S3ErrorTranslator.IsNotImplemented(ex)) return true;
+            var settingOnly = change.Kind == BucketChangeKind.SetObjectOwnership || (change.Kind == BucketChangeKind.SetDefaultEncryption && change.KmsKeyId == null);
+            return settingOnly && S3ErrorTranslator.StatusCode(ex) == 400 && S3ErrorTranslator.ErrorCode(ex) == "InvalidArgument";
         }
 
         /// <summary>The IAM action a change needs, for error messages.</summary>

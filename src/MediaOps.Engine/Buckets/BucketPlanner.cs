@@ -34,25 +34,33 @@ namespace MediaOps.Buckets
             // A new bucket is planned from scratch (moto reports nothing; AWS's defaults are re-applied harmlessly).
             Observed<T> Current<T>(Observed<T> o) => creating ? Observed<T>.Missing(o?.Permission) : o;
 
+            // A setting the endpoint does not implement is left alone (a PUT would only answer 400 or 501).
+            bool Unsupported<T>(Observed<T> o, string setting)
+            {
+                if (creating || o == null || o.Outcome != ReadOutcome.NotSupported) return false;
+                notes.Add($"{setting} is not supported by this endpoint, so it was left alone. {o.Error}".TrimEnd());
+                return true;
+            }
+
             var ownership = Current(state.ObjectOwnership);
-            if (!(ownership.IsRead && ownership.Value == "BucketOwnerEnforced"))
+            if (!Unsupported(state.ObjectOwnership, "ObjectOwnership") && !(ownership.IsRead && ownership.Value == "BucketOwnerEnforced"))
                 changes.Add(new BucketChange(BucketChangeKind.SetObjectOwnership, "Set ObjectOwnership BucketOwnerEnforced",
                     $"Disable ACLs (ObjectOwnership {Describe(ownership, v => v)} → BucketOwnerEnforced): the bucket owner owns every object and no ACL can make one public."));
 
             var bpaWanted = baseline.AccessModel == AccessModel.Public ? PublicAccessBlockFlags.AclsOnly : PublicAccessBlockFlags.AllOn;
             var bpa = Current(state.PublicAccessBlock);
-            if (!(bpa.IsRead && bpa.Value.SameAs(bpaWanted)))
+            if (!Unsupported(state.PublicAccessBlock, "Block Public Access") && !(bpa.IsRead && bpa.Value.SameAs(bpaWanted)))
                 changes.Add(new BucketChange(BucketChangeKind.SetPublicAccessBlock, "Set Block Public Access",
                     $"Block Public Access {Describe(bpa, v => v.ToString())} → {bpaWanted}" +
                     (baseline.AccessModel == AccessModel.Public ? " (Public model: ACLs blocked, a public-read policy on the prefix allowed)." : " (Private model: all four on).")) { PublicAccessBlock = bpaWanted });
 
             var versioning = Current(state.Versioning);
-            if (!(versioning.IsRead && versioning.Value == "Enabled"))
+            if (!Unsupported(state.Versioning, "Versioning") && !(versioning.IsRead && versioning.Value == "Enabled"))
                 changes.Add(new BucketChange(BucketChangeKind.EnableVersioning, "Enable versioning",
                     $"Versioning {Describe(versioning, v => string.IsNullOrEmpty(v) ? "Off" : v)} → Enabled, so overwritten or deleted media can be recovered."));
 
             var encryption = Current(state.Encryption);
-            if (!EncryptionSatisfies(encryption, baseline.KmsKeyId))
+            if (!Unsupported(state.Encryption, "Default encryption") && !EncryptionSatisfies(encryption, baseline.KmsKeyId))
                 changes.Add(new BucketChange(BucketChangeKind.SetDefaultEncryption,
                     baseline.KmsKeyId == null ? "Set default encryption SSE-S3" : "Set default encryption SSE-KMS",
                     $"Default encryption {Describe(encryption, v => v.Algorithm + (v.KmsKeyId != null ? " " + v.KmsKeyId : ""))} → " +

@@ -73,23 +73,28 @@ namespace MediaOps.Buckets
             state.Encryption = await ReadAsync(PermEncryption, "ServerSideEncryptionConfigurationNotFoundError", async () =>
             {
                 var r = await _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, ct).ConfigureAwait(false);
-                var rule = r.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault(x => x.ServerSideEncryptionByDefault != null);
+                var rules = r.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules;
+                // As for ownership: S3 answers 404 when unset (the SDK hands that back as an empty answer);
+                // radosgw 16 answers 200 with a bucket listing for ?encryption.
+                if (rules == null || rules.Count == 0)
+                    return r.HttpStatusCode == System.Net.HttpStatusCode.OK ? throw NotAnAnswer("GetBucketEncryption", "default encryption") : (EncryptionSetting)null;
+                var rule = rules.FirstOrDefault(x => x.ServerSideEncryptionByDefault != null);
                 if (rule == null) return null;
                 var d = rule.ServerSideEncryptionByDefault;
                 return new EncryptionSetting(d.ServerSideEncryptionAlgorithm?.Value, d.ServerSideEncryptionKeyManagementServiceKeyId, rule.BucketKeyEnabled ?? false);
             }).ConfigureAwait(false);
 
-            state.PublicAccessBlock = await ReadAsync(PermPublicAccessBlock, "NoSuchPublicAccessBlockConfiguration", async () =>
-            {
-                var r = await _s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, ct).ConfigureAwait(false);
-                var c = r.PublicAccessBlockConfiguration;
-                return c == null ? null : new PublicAccessBlockFlags(c.BlockPublicAcls ?? false, c.IgnorePublicAcls ?? false, c.BlockPublicPolicy ?? false, c.RestrictPublicBuckets ?? false);
-            }).ConfigureAwait(false);
+            state.PublicAccessBlock = await ReadAsync(PermPublicAccessBlock, "NoSuchPublicAccessBlockConfiguration",
+                () => PublicAccessBlockReader.ReadAsync(_s3, _target, ct)).ConfigureAwait(false);
 
             state.ObjectOwnership = await ReadAsync(PermOwnership, "OwnershipControlsNotFoundError", async () =>
             {
                 var r = await _s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket }, ct).ConfigureAwait(false);
-                return r.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership?.Value;
+                // S3 answers 404 when nothing is set (the SDK hands that back as an empty answer); a 200 without
+                // a rule is not an answer to this call (Ceph radosgw 16 ignores ?ownershipControls and lists the bucket).
+                var value = r.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership?.Value;
+                if (value == null && r.HttpStatusCode == System.Net.HttpStatusCode.OK) throw NotAnAnswer("GetBucketOwnershipControls", "ObjectOwnership");
+                return value;
             }).ConfigureAwait(false);
 
             state.Policy = await ReadPolicyAsync(ct).ConfigureAwait(false);
@@ -221,6 +226,10 @@ namespace MediaOps.Buckets
             {
                 return Observed<T>.Unsupported(permission);
             }
+            catch (UnreadableAnswerException ex)
+            {
+                return Observed<T>.Unsupported(permission, ex.Message);
+            }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 var translated = S3ErrorTranslator.Translate(ex, _target.BucketName, operation: permission);
@@ -229,6 +238,9 @@ namespace MediaOps.Buckets
                 return Observed<T>.Failure(permission, translated.Message);
             }
         }
+
+        private static UnreadableAnswerException NotAnAnswer(string call, string setting) =>
+            new UnreadableAnswerException($"This endpoint answered {call} with 200 but no {setting} in it (Ceph radosgw 16 ignores the call and lists the bucket instead), so it does not support the setting.");
 
         private static bool IsFatal(FailureKind kind) =>
             kind == FailureKind.Authentication || kind == FailureKind.NoCredentials || kind == FailureKind.WrongRegion;

@@ -43,7 +43,8 @@ namespace MediaOps.Buckets
         public static Observed<T> Of(T value, string permission) => new Observed<T>(ReadOutcome.Read, value, permission, null);
         public static Observed<T> Missing(string permission) => new Observed<T>(ReadOutcome.NotConfigured, default, permission, null);
         public static Observed<T> Denied(string permission) => new Observed<T>(ReadOutcome.Denied, default, permission, null);
-        public static Observed<T> Unsupported(string permission) => new Observed<T>(ReadOutcome.NotSupported, default, permission, null);
+        /// <summary>Not implemented by the endpoint; <paramref name="reason"/> says how that showed (kept in <see cref="Error"/>).</summary>
+        public static Observed<T> Unsupported(string permission, string reason = null) => new Observed<T>(ReadOutcome.NotSupported, default, permission, reason);
         public static Observed<T> Failure(string permission, string error) => new Observed<T>(ReadOutcome.Failed, default, permission, error);
         public static Observed<T> Skipped(string permission) => new Observed<T>(ReadOutcome.NotRead, default, permission, null);
     }
@@ -103,6 +104,13 @@ namespace MediaOps.Buckets
         /// <summary>Set when the first request was redirected: the region the bucket really lives in.</summary>
         public string RedirectedFromRegion { get; internal set; }
         public bool IsCustomEndpoint { get; internal set; }
+
+        /// <summary>
+        /// Whether a location reads as an AWS region (us-east-1, eu-west-1, us-gov-west-1). S3-compatible
+        /// servers answer their own names there: Ceph radosgw its zone group, "default" out of the box.
+        /// </summary>
+        public static bool IsAwsRegionName(string location) =>
+            location != null && System.Text.RegularExpressions.Regex.IsMatch(location, "^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$");
 
         /// <summary>The bucket's region, normalised (us-east-1 for an empty LocationConstraint, eu-west-1 for EU).</summary>
         public Observed<string> Region { get; internal set; }

@@ -6,6 +6,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Errors;
 using MediaOps.Aws;
+using MediaOps.Buckets;
 using MediaOps.Integrity;
 using MediaOps.Local;
 using MediaOps.Runs;
@@ -100,6 +101,7 @@ namespace MediaOps.Sync
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
             var uploader = new S3Uploader(s3, target.BucketName, settings);
+            var refusal = new BlockPublicAclsRefusal(s3, target);
             var comparer = new ContentComparer(s3, target.BucketName, settings);
             if (options.Delete && options.Inventory != null)
                 throw new MediaOpsException("DeleteNeedsListing", FailureKind.InvalidArgument,
@@ -196,7 +198,7 @@ namespace MediaOps.Sync
                 if (options.WhatIf) return Task.FromResult(run.Plan(pair, SyncAction.Upload, pair.Local.Length));
                 run.Planned(pair.Local.Length);
                 return run.Transfer(pair, SyncAction.Upload, pair.Local.Length,
-                    bytes => uploader.UploadAsync(pair.Local, pair.Key, bytes, ct), ct);
+                    bytes => refusal.RunAsync(() => uploader.UploadAsync(pair.Local, pair.Key, bytes, ct), pair.Key, ct), ct);
             }
         }
 

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MediaOps.Aws;
+using MediaOps.Buckets;
 using MediaOps.Errors;
 using MediaOps.Runs;
 using MediaOps.Targets;
@@ -66,7 +67,8 @@ namespace MediaOps.Verification
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException))
                 {
-                    var translated = S3ErrorTranslator.Translate(ex, target.BucketName, probeKey, "s3:PutObject");
+                    var translated = await new BlockPublicAclsRefusal(s3, target).ExplainAsync(ex, probeKey, ct).ConfigureAwait(false)
+                                     ?? S3ErrorTranslator.Translate(ex, target.BucketName, probeKey, "s3:PutObject");
                     if (!(translated is MediaOpsException mex) || mex.Kind != FailureKind.PermissionDenied) throw translated;
                     Report("Upload", CheckStatus.Fail, $"PutObject under {target.Prefix}", "AccessDenied", mex.Message + " Django uploads will fail the same way.");
                     foreach (var step in new[] { "Head", "ReadBack", "SignedUrl", "UnsignedUrl", "Delete" })

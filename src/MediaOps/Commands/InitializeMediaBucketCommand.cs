@@ -59,7 +59,8 @@ namespace MediaOps.Commands
             var engine = new BucketInitializer(Clients);
             var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
             foreach (var note in plan.Notes) WriteWarning(note);
-            if (plan.IsCompliant)
+            // With notes (settings left alone) "compliant" would overstate it; the notes were the warnings above.
+            if (plan.IsCompliant && plan.Notes.Count == 0)
             {
                 var done = $"{target.Uri} is already compliant with the {AccessModel} baseline: nothing to change.";
                 WriteVerbose("MediaOps: " + done);

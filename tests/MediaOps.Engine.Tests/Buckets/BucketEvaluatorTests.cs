@@ -81,6 +81,33 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         [Fact]
+        public void A_location_that_is_no_region_name_on_an_s3_compatible_endpoint_is_skipped_not_failed()
+        {
+            // radosgw answers its zone group ("default") where AWS answers a region.
+            var s = Compliant();
+            s.IsCustomEndpoint = true;
+            s.Region = Observed<string>.Of("default", BucketReader.PermLocation);
+            var row = Row(BucketEvaluator.Evaluate(s, "media/", null), "Region");
+            Assert.Equal(CheckStatus.Skipped, row.Status);
+            Assert.Equal("default", row.Actual);
+            Assert.Equal(CheckStatus.Fail, Row(BucketEvaluator.Evaluate(s, "media/", new BucketCheckOptions { ExpectedRegion = "eu-west-1" }), "Region").Status);
+            s.IsCustomEndpoint = false;
+            Assert.Equal(CheckStatus.Fail, Row(BucketEvaluator.Evaluate(s, "media/", null), "Region").Status);
+            Assert.True(BucketState.IsAwsRegionName("us-gov-west-1"));
+            Assert.False(BucketState.IsAwsRegionName("default"));
+        }
+
+        [Fact]
+        public void An_unreadable_answer_is_a_skipped_row_that_carries_its_reason()
+        {
+            var s = Compliant();
+            s.PublicAccessBlock = Observed<PublicAccessBlockFlags>.Unsupported(BucketReader.PermPublicAccessBlock, "answered in a form the SDK does not read");
+            var row = Row(BucketEvaluator.Evaluate(s, "media/", null), "PublicAccessBlock");
+            Assert.Equal(CheckStatus.Skipped, row.Status);
+            Assert.StartsWith("answered in a form the SDK does not read", row.Message);
+        }
+
+        [Fact]
         public void Denied_and_unsupported_reads_are_skipped_rows_naming_the_permission()
         {
             var s = Compliant();

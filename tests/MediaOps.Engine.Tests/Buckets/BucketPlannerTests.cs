@@ -36,6 +36,18 @@ namespace MediaOps.Engine.Tests.Buckets
         }
 
         [Fact]
+        public void Settings_the_endpoint_does_not_implement_are_left_alone_with_a_note()
+        {
+            var s = State();
+            s.ObjectOwnership = Observed<string>.Unsupported("p", "radosgw lists the bucket instead.");
+            s.Encryption = Observed<EncryptionSetting>.Unsupported("p");
+            var plan = Plan(s);
+            Assert.True(plan.IsCompliant);
+            Assert.Contains(plan.Notes, n => n.StartsWith("ObjectOwnership is not supported by this endpoint") && n.EndsWith("radosgw lists the bucket instead."));
+            Assert.Contains(plan.Notes, n => n.StartsWith("Default encryption is not supported by this endpoint"));
+        }
+
+        [Fact]
         public void A_missing_bucket_is_created_first_then_configured_in_dependency_order()
         {
             var kinds = Plan(State(exists: false)).Changes.Select(c => c.Kind).ToList();
