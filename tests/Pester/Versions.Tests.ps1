@@ -101,6 +101,31 @@ Describe 'Get-MediaVersion' {
     }
 }
 
+Describe 'Sync-MediaFromS3 -AsOf' {
+    It 'downloads the tree as it was at T into an empty folder, byte for byte, and a rerun downloads nothing' {
+        $into = Join-Path ([IO.Path]::GetTempPath()) "asof-$([guid]::NewGuid().ToString('N'))"
+        $result = Sync-MediaFromS3 -Path $into @Target -AsOf $T
+        $result.Failed | Should -Be 0
+        $result.Transferred | Should -Be 100
+        $got = @(Get-ChildItem -LiteralPath $into -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath($into, $_.FullName).Replace('\', '/') } | Sort-Object)
+        $got | Should -Be @($Before.Keys | Sort-Object)
+        foreach ($name in $Before.Keys) { Get-Sha256 (Join-Path $into $name) | Should -Be (Get-Sha256 (Join-Path $BeforeRoot $name)) -Because $name }
+        (Sync-MediaFromS3 -Path $into @Target -AsOf $T).Transferred | Should -Be 0
+        # Without -AsOf the same folder is brought to today's state: the overwritten files and the new ones.
+        (Sync-MediaFromS3 -Path $into @Target -WhatIf).Planned | Should -Be (50 + 20)
+    }
+
+    It 'refuses an unversioned bucket before creating anything' {
+        $plain = New-TestBucketName -Stem 'pit'
+        Invoke-AwsCli -Endpoint $E s3api create-bucket --bucket $plain | Out-Null
+        $into = Join-Path ([IO.Path]::GetTempPath()) "asof-$([guid]::NewGuid().ToString('N'))"
+        $err = $null
+        try { Sync-MediaFromS3 -Path $into -BucketName $plain -AsOf $T } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.BucketNotVersioned*'
+        Test-Path -LiteralPath $into | Should -BeFalse
+    }
+}
+
 Describe 'Restore-MediaVersion' {
     It '-WhatIf lists exactly the 80 overwritten and deleted keys (and the 20 new with -RemoveNewer) and writes nothing' {
         $plan = @(Restore-MediaVersion @Target -AsOf $T -WhatIf)

@@ -20,6 +20,8 @@ namespace MediaOps.Iam
         public bool PolicyWriteProbe { get; set; } = true;
         /// <summary>Run the policy-write probe on -EndpointUrl servers too, trusting them to reject malformed policies as AWS does.</summary>
         public bool PolicyWriteProbeOnCustomEndpoint { get; set; }
+        /// <summary>Also prove the reads of point-in-time recovery: version listing in the prefix, bucket versioning, reading a version.</summary>
+        public bool IncludeVersions { get; set; }
     }
 
     /// <summary>
@@ -96,6 +98,7 @@ namespace MediaOps.Iam
             run.MissingKeyAnswer(head);
 
             await ProbeReadAsync(s3, run, probeKey, existingKey, ct).ConfigureAwait(false);
+            if (options.IncludeVersions) await ProbeVersionsAsync(s3, run, probeKey, putVersion, ct).ConfigureAwait(false);
             await ProbeDeleteAsync(s3, run, options, probeKey, putVersion, ct).ConfigureAwait(false);
         }
 
@@ -125,6 +128,50 @@ namespace MediaOps.Iam
                 run.Needed("GetInPrefix", get, $"read {readKey}",
                     $"The app can serve and read back its media (read {(probeKey == null ? "existing object " : "")}{readKey}).",
                     $"Grant s3:GetObject on arn:<partition>:s3:::{t.BucketName}/{t.Prefix}* (see New-MediaIamPolicy).");
+        }
+
+        /// <summary>
+        /// -IncludeVersions: what Get-/Restore-MediaVersion and Sync-MediaFromS3 -AsOf need, each a Fail when denied:
+        /// list versions in the prefix, read the bucket's versioning, read the probe object's version by id
+        /// (the same right a versioned copy needs on its source); and listing versions outside the prefix, a Warning.
+        /// </summary>
+        private static async Task ProbeVersionsAsync(IAmazonS3 s3, ProbeRun run, string probeKey, string putVersion, CancellationToken ct)
+        {
+            var t = run.Target;
+            var list = await ProbeOutcome.RunAsync(
+                () => s3.ListVersionsAsync(new ListVersionsRequest { BucketName = t.BucketName, Prefix = t.Prefix, MaxKeys = 1 }, ct),
+                t.BucketName, null, "s3:ListBucketVersions").ConfigureAwait(false);
+            run.Needed("ListVersionsInPrefix", list, $"list versions under '{t.Prefix}'",
+                "Point-in-time recovery can read the history of the prefix (Get-MediaVersion, Restore-MediaVersion).",
+                $"Grant s3:ListBucketVersions on the bucket with condition StringLike s3:prefix '{t.Prefix}*' (New-MediaIamPolicy -IncludeVersions).");
+
+            var versioning = await ProbeOutcome.RunAsync(
+                () => s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = t.BucketName }, ct),
+                t.BucketName, null, "s3:GetBucketVersioning").ConfigureAwait(false);
+            run.Needed("GetBucketVersioning", versioning, "read the bucket's versioning state",
+                "Restore-MediaVersion can check that the bucket keeps history before it changes anything.",
+                "Grant s3:GetBucketVersioning on the bucket (New-MediaIamPolicy -IncludeVersions).");
+
+            if (putVersion == null)
+                run.Skip("GetObjectVersion", probeKey == null ? "no probe object was written (-WhatIf, or s3:PutObject denied)" : "the bucket is not versioned (the probe object has no VersionId)");
+            else
+            {
+                var get = await ProbeOutcome.RunAsync(async () =>
+                {
+                    using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = t.BucketName, Key = probeKey, VersionId = putVersion }, ct).ConfigureAwait(false);
+                }, t.BucketName, probeKey, "s3:GetObjectVersion").ConfigureAwait(false);
+                run.Needed("GetObjectVersion", get, $"read version {putVersion} of {probeKey}",
+                    "Point-in-time recovery can read and copy back old versions.",
+                    $"Grant s3:GetObjectVersion on arn:<partition>:s3:::{t.BucketName}/{t.Prefix}* (New-MediaIamPolicy -IncludeVersions).");
+            }
+
+            if (t.Prefix.Length == 0) return;
+            var outside = await ProbeOutcome.RunAsync(
+                () => s3.ListVersionsAsync(new ListVersionsRequest { BucketName = t.BucketName, MaxKeys = 1 }, ct),
+                t.BucketName, null, "s3:ListBucketVersions").ConfigureAwait(false);
+            run.Extra("ListVersionsOutsidePrefix", outside, "list versions of the whole bucket",
+                $"These credentials can list the history of keys outside '{t.Prefix}'. Add the condition StringLike s3:prefix '{t.Prefix}*' to s3:ListBucketVersions.",
+                $"Listing versions outside '{t.Prefix}' is denied.");
         }
 
         private static async Task ProbeDeleteAsync(IAmazonS3 s3, ProbeRun run, AccessProbeOptions options, string probeKey, string putVersion, CancellationToken ct)

@@ -15,6 +15,8 @@ namespace MediaOps.Iam
         public string Prefix { get; set; }
         public PolicyAccess Access { get; set; } = PolicyAccess.ReadWrite;
         public bool IncludeMultipart { get; set; }
+        /// <summary>Also the reads point-in-time recovery needs (Get-/Restore-MediaVersion, Sync-MediaFromS3 -AsOf).</summary>
+        public bool IncludeVersions { get; set; }
         public string KmsKeyArn { get; set; }
         /// <summary>aws, aws-cn or aws-us-gov; null = the KMS key's partition, else aws.</summary>
         public string Partition { get; set; }
@@ -25,8 +27,9 @@ namespace MediaOps.Iam
     /// <summary>
     /// The least-privilege identity policy for one bucket and prefix, in the reference runbook's shape:
     /// s3:ListBucket on the bucket limited by s3:prefix, object actions on <c>bucket/prefix*</c> only.
-    /// Deliberately absent: s3:GetObjectVersion/DeleteObjectVersion (the app reads and deletes current
-    /// objects; on a versioned bucket a delete leaves a delete marker and history stays recoverable),
+    /// Deliberately absent: s3:DeleteObjectVersion (on a versioned bucket a delete leaves a delete marker and
+    /// history stays recoverable), s3:GetObjectVersion/ListBucketVersions/GetBucketVersioning unless
+    /// IncludeVersions (the app reads current objects; only point-in-time recovery reads history),
     /// s3:PutObjectAcl (no ACLs: BucketOwnerEnforced), bucket configuration and ListAllMyBuckets.
     /// </summary>
     public static class IamPolicyBuilder
@@ -54,7 +57,17 @@ namespace MediaOps.Iam
                 Statement(json, o.Prefix.Length == 0 ? "ListBucket" : "ListMediaPrefix", new[] { "s3:ListBucket" }, bucketArn,
                     o.Prefix.Length == 0 ? null : ("StringLike", "s3:prefix", objectPattern));
 
+                if (o.IncludeVersions)
+                {
+                    // Point-in-time recovery lists history under the prefix only, and checks versioning is on.
+                    Statement(json, o.Prefix.Length == 0 ? "ListBucketVersions" : "ListMediaVersions", new[] { "s3:ListBucketVersions" }, bucketArn,
+                        o.Prefix.Length == 0 ? null : ("StringLike", "s3:prefix", objectPattern));
+                    Statement(json, "ReadBucketVersioning", new[] { "s3:GetBucketVersioning" }, bucketArn, null);
+                }
+
                 var objectActions = new List<string> { "s3:GetObject" };
+                // Reading (and copying back) an old version; never s3:DeleteObjectVersion: restores only add versions.
+                if (o.IncludeVersions) objectActions.Add("s3:GetObjectVersion");
                 if (readWrite)
                 {
                     // AbortMultipartUpload: large uploads are multipart; a failed one must be cleaned up.
@@ -150,7 +163,7 @@ namespace MediaOps.Iam
 
             return new IamPolicyOptions
             {
-                BucketName = o.BucketName, Prefix = prefix, Access = o.Access, IncludeMultipart = o.IncludeMultipart,
+                BucketName = o.BucketName, Prefix = prefix, Access = o.Access, IncludeMultipart = o.IncludeMultipart, IncludeVersions = o.IncludeVersions,
                 KmsKeyArn = o.KmsKeyArn, Partition = partition, AllowWholeBucket = o.AllowWholeBucket, Indented = o.Indented,
             };
         }

@@ -13,6 +13,7 @@ using MediaOps.Runs;
 using MediaOps.S3Inventory;
 using MediaOps.Targets;
 using MediaOps.Transfer;
+using MediaOps.Versions;
 
 namespace MediaOps.Sync
 {
@@ -207,6 +208,9 @@ namespace MediaOps.Sync
         {
             if (string.IsNullOrEmpty(options.Path)) throw new MediaOpsException("PathMissing", FailureKind.InvalidArgument, "Pass -Path with the folder to restore into.");
             var root = Path.GetFullPath(options.Path);
+            // Before anything is created: a bucket without history cannot answer "as of".
+            var s3 = _clients.CreateS3(target);
+            if (options.AsOfUtc.HasValue) await BucketVersioning.RequireHistoryAsync(s3, target, ct).ConfigureAwait(false);
             if (!Directory.Exists(root))
             {
                 if (options.WhatIf) observer.Verbose($"'{root}' does not exist yet; it would be created.");
@@ -214,7 +218,6 @@ namespace MediaOps.Sync
             }
             RetryCounter.EnsureRegistered();
             var retries = RetryCounter.Begin();
-            var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaFromS3 {target.Uri} → {root}", settings);
             var downloader = new S3Downloader(s3, target.BucketName, root, settings);
@@ -224,7 +227,8 @@ namespace MediaOps.Sync
                 ? new DateTime(options.SinceUtc.Value.Ticks - options.SinceUtc.Value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc)
                 : (DateTime?)null;
             var comparer = new ContentComparer(s3, target.BucketName, settings);
-            var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude))
+            var planner = new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude),
+                options.AsOfUtc.HasValue ? new AsOfLister(s3, target, options.AsOfUtc.Value) : null)
             {
                 // A killed restore's temp file is removed; a running one's is never touched (its process is alive).
                 OnOwnTempFile = other =>
@@ -246,7 +250,8 @@ namespace MediaOps.Sync
             if (folding.Folds)
             {
                 observer.Verbose($"'{root}' is on a {folding.Describe()} file system: looking for objects whose names would land on one file.");
-                collisions = await NameCollisions.FindAsync(new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude)), folding, since, ct).ConfigureAwait(false);
+                collisions = await NameCollisions.FindAsync(new SyncPlanner(s3, target, new LocalWalker(root, allowMissingRoot: true), new PathFilter(options.Exclude),
+                    options.AsOfUtc.HasValue ? new AsOfLister(s3, target, options.AsOfUtc.Value) : null), folding, since, ct).ConfigureAwait(false);
             }
 
             await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
@@ -299,7 +304,7 @@ namespace MediaOps.Sync
             {
                 run.Planned(pair.Remote.Size);
                 return run.Transfer(pair, SyncAction.Download, pair.Remote.Size,
-                    bytes => downloader.DownloadAsync(pair.Key, pair.Remote.LastModifiedUtc, pair.RelativePath, bytes, ct), ct);
+                    bytes => downloader.DownloadAsync(pair.Key, pair.Remote.LastModifiedUtc, pair.RelativePath, bytes, ct, pair.Remote.VersionId), ct);
             }
         }
 

@@ -30,6 +30,8 @@ namespace MediaOps.Sync
         public const double MassDeleteShare = 0.5;
         /// <summary>Restore only: consider only objects modified after this instant.</summary>
         public DateTime? SinceUtc { get; set; }
+        /// <summary>Restore only: the tree as it was at this instant (each key's version current then; keys absent then skipped).</summary>
+        public DateTime? AsOfUtc { get; set; }
         /// <summary>Compare only: also report pairs that are the same.</summary>
         public bool IncludeEqual { get; set; }
         public TransferSettings Transfer { get; set; } = new TransferSettings();

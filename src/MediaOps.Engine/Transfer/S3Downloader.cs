@@ -35,14 +35,15 @@ namespace MediaOps.Transfer
         }
 
         /// <param name="listedLastModifiedUtc">The listing's LastModified, used when the GET does not say.</param>
-        public async Task<long> DownloadAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct)
+        /// <param name="versionId">A version to read instead of the current object (Sync-MediaFromS3 -AsOf).</param>
+        public async Task<long> DownloadAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct, string versionId = null)
         {
             var target = LocalPathGuard.Resolve(_root, key, relativeName);
             try
             {
                 return ConfinedFolder.Supported
-                    ? await DownloadConfinedAsync(key, listedLastModifiedUtc, relativeName, onBytes, ct).ConfigureAwait(false)
-                    : await DownloadByPathAsync(key, listedLastModifiedUtc, target, onBytes, ct).ConfigureAwait(false);
+                    ? await DownloadConfinedAsync(key, versionId, listedLastModifiedUtc, relativeName, onBytes, ct).ConfigureAwait(false)
+                    : await DownloadByPathAsync(key, versionId, listedLastModifiedUtc, target, onBytes, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (LocalFileError.From(ex, key, upload: false) is MediaOpsException local)
             {
@@ -56,7 +57,7 @@ namespace MediaOps.Transfer
         /// folder swapped for a link before is refused, one swapped after is not followed, so nothing is written
         /// outside the restore folder.
         /// </summary>
-        private async Task<long> DownloadConfinedAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct)
+        private async Task<long> DownloadConfinedAsync(string key, string versionId, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct)
         {
             var slash = relativeName.LastIndexOf('/');
             var name = relativeName.Substring(slash + 1);
@@ -64,7 +65,7 @@ namespace MediaOps.Transfer
             ConfinedFolder folder = null;
             try
             {
-                var total = await ReceiveAsync(key, listedLastModifiedUtc, () =>
+                var total = await ReceiveAsync(key, versionId, listedLastModifiedUtc, () =>
                 {
                     folder = ConfinedFolder.Open(Path.GetFullPath(_root), slash < 0 ? "" : relativeName.Substring(0, slash), create: true);
                     return folder.CreateNew(tempName);
@@ -82,14 +83,14 @@ namespace MediaOps.Transfer
             }
         }
 
-        private async Task<long> DownloadByPathAsync(string key, DateTime listedLastModifiedUtc, string target, Action<long> onBytes, CancellationToken ct)
+        private async Task<long> DownloadByPathAsync(string key, string versionId, DateTime listedLastModifiedUtc, string target, Action<long> onBytes, CancellationToken ct)
         {
             var folder = Path.GetDirectoryName(target);
             Directory.CreateDirectory(folder);
             var temp = Path.Combine(folder, LocalWalker.NewTempFileName());
             try
             {
-                var total = await ReceiveAsync(key, listedLastModifiedUtc,
+                var total = await ReceiveAsync(key, versionId, listedLastModifiedUtc,
                     () => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None), () => temp, onBytes, ct).ConfigureAwait(false);
                 if (File.Exists(target)) File.Replace(temp, target, null);
                 else File.Move(temp, target);
@@ -105,13 +106,13 @@ namespace MediaOps.Transfer
         /// GETs the object into the file <paramref name="create"/> makes (only once the answer is there), checks it, and sets
         /// its mtime; <paramref name="writtenPath"/> reaches the written file for a second check of an unusual part size.
         /// </summary>
-        private async Task<long> ReceiveAsync(string key, DateTime listedLastModifiedUtc, Func<FileStream> create, Func<string> writtenPath, Action<long> onBytes, CancellationToken ct)
+        private async Task<long> ReceiveAsync(string key, string versionId, DateTime listedLastModifiedUtc, Func<FileStream> create, Func<string> writtenPath, Action<long> onBytes, CancellationToken ct)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
             try
             {
                 long total = 0;
-                using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, ct).ConfigureAwait(false))
+                using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false))
                 {
                     var lastModified = (response.LastModified ?? listedLastModifiedUtc).ToUniversalTime();
                     // Decided from the headers, before the body: hash only what the object can be checked against.

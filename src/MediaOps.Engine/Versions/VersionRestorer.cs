@@ -31,7 +31,7 @@ namespace MediaOps.Versions
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             var s3 = _clients.CreateS3(target);
-            await RequireVersioningAsync(s3, target, ct).ConfigureAwait(false);
+            await BucketVersioning.RequireEnabledAsync(s3, target, ct).ConfigureAwait(false);
             RetryCounter.EnsureRegistered();
             var retries = RetryCounter.Begin();
             var settings = options.Transfer ?? new Transfer.TransferSettings();
@@ -139,28 +139,6 @@ namespace MediaOps.Versions
             var item = run.Item(pair.Key, pair.RelativePath, SyncAction.Delete, SyncItemStatus.Done, length);
             item.Reason = reason;
             return item;
-        }
-
-        /// <summary>Refuses a bucket whose versioning is off or suspended: there is no history to restore from, or a copy would overwrite the "null" version.</summary>
-        private static async Task RequireVersioningAsync(IAmazonS3 s3, MediaTarget target, CancellationToken ct)
-        {
-            GetBucketVersioningResponse response;
-            try
-            {
-                response = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = target.BucketName }, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                throw S3ErrorTranslator.Translate(ex, target.BucketName, null, "s3:GetBucketVersioning");
-            }
-            var status = response.VersioningConfig?.Status;
-            if (status == VersionStatus.Enabled) return;
-            var state = status == VersionStatus.Suspended ? "suspended" : "not enabled";
-            throw new MediaOpsException("BucketNotVersioned", FailureKind.InvalidState,
-                $"Versioning is {state} on bucket '{target.BucketName}', so S3 keeps no history to restore from" +
-                (status == VersionStatus.Suspended ? " (and a copy would replace the 'null' version for good)" : "") +
-                $". Enable it with Initialize-MediaBucket -BucketName {target.BucketName} (or aws s3api put-bucket-versioning --bucket {target.BucketName} --versioning-configuration Status=Enabled); " +
-                "changes made from then on can be restored.", target.BucketName);
         }
     }
 }

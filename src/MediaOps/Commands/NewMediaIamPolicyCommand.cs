@@ -15,6 +15,10 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter IncludeMultipart { get; set; }
 
+        /// <summary>Add what point-in-time recovery reads: s3:ListBucketVersions (in the prefix), s3:GetBucketVersioning, s3:GetObjectVersion.</summary>
+        [Parameter]
+        public SwitchParameter IncludeVersions { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string KmsKeyArn { get; set; }
@@ -45,6 +49,7 @@ namespace MediaOps.Commands
                 Prefix = target.Prefix,
                 Access = Access,
                 IncludeMultipart = IncludeMultipart,
+                IncludeVersions = IncludeVersions,
                 KmsKeyArn = KmsKeyArn,
                 Partition = partition,
                 AllowWholeBucket = AllowWholeBucket,

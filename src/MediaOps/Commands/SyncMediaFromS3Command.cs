@@ -15,6 +15,10 @@ namespace MediaOps.Commands
         [Parameter]
         public DateTime? Since { get; set; }
 
+        /// <summary>The tree as it was at this time: each key's version current then (versioned buckets).</summary>
+        [Parameter]
+        public DateTime? AsOf { get; set; }
+
         [Parameter]
         [ValidateRange(1, 256)]
         public int Concurrency { get; set; } = TransferSettings.DefaultConcurrency;
@@ -27,11 +31,13 @@ namespace MediaOps.Commands
             var target = ResolveTarget();
             var path = ResolvedPath;
             var whatIf = IsWhatIf;
-            if (!ShouldProcess(path, $"Download new and changed objects from {target.Uri}") && !whatIf) return;
+            var what = AsOf.HasValue ? $"Download the objects as they were at {AsOf.Value.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z from {target.Uri}" : $"Download new and changed objects from {target.Uri}";
+            if (!ShouldProcess(path, what) && !whatIf) return;
             var options = new SyncOptions
             {
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf, Concurrency = Concurrency,
                 SinceUtc = Since.HasValue ? Since.Value.ToUniversalTime() : (DateTime?)null,
+                AsOfUtc = AsOf.HasValue ? AsOf.Value.ToUniversalTime() : (DateTime?)null,
             };
             WriteObject(Await(ct => new MediaSync(Clients).SyncFromS3Async(target, options, SyncObserver(PassThru), ct)));
         }

@@ -17,6 +17,10 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter ProbePolicyWriteOnEndpoint { get; set; }
 
+        /// <summary>Also prove the reads point-in-time recovery needs (New-MediaIamPolicy -IncludeVersions).</summary>
+        [Parameter]
+        public SwitchParameter IncludeVersions { get; set; }
+
         protected override void OnEnd()
         {
             var target = ResolveTarget();
@@ -24,6 +28,7 @@ namespace MediaOps.Commands
             {
                 WriteProbes = ShouldProcess(target.Uri, "Write, read back and delete uniquely named probe objects (inside the prefix and next to it)"),
                 PolicyWriteProbeOnCustomEndpoint = ProbePolicyWriteOnEndpoint,
+                IncludeVersions = IncludeVersions,
             };
             options.PolicyWriteProbe = (target.IsCustomEndpoint && !ProbePolicyWriteOnEndpoint)
                 || ShouldProcess(target.Uri, "Send a deliberately malformed bucket policy to test s3:PutBucketPolicy (S3 rejects it; the policy is not changed)");
