@@ -45,7 +45,7 @@ namespace MediaOps.Reports
         private static readonly Dictionary<string, ReportStep> StepOfCheck = Map(
             (Bucket, new[] { "BucketExists", "Region", "Versioning", "DefaultEncryption", "PublicAccessBlock", "ObjectOwnership", "BucketPolicy", "SecureTransport", "Prefix", "NoncurrentVersionLifecycle", "Inventory" }),
             (Credentials, new[] { "CredentialSource", "Identity", "NotRoot", "CredentialType", "AssumedRole" }),
-            (LeastPrivilege, new[] { "ListInPrefix", "GetInPrefix", "PutInPrefix", "DeleteInPrefix", "ListOutsidePrefix", "PutOutsidePrefix", "ListAllMyBuckets", "GetBucketPolicy", "PutBucketPolicy", "DeleteObjectVersion", "MissingKeyIsNotFound" }),
+            (LeastPrivilege, new[] { "ListInPrefix", "GetInPrefix", "PutInPrefix", "DeleteInPrefix", "ListOutsidePrefix", "PutOutsidePrefix", "ListAllMyBuckets", "GetBucketPolicy", "PutBucketPolicy", "DeleteObjectVersion", "MissingKeyIsNotFound", "ListVersionsInPrefix", "GetBucketVersioning", "GetObjectVersion", "ListVersionsOutsidePrefix" }),
             (Smoke, new[] { "Upload", "Head", "ReadBack", "SignedUrl", "UnsignedUrl", "Delete" }));
 
         public static ReportStep ForCheck(string check) =>
