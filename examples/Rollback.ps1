@@ -1,24 +1,42 @@
 <#
 .SYNOPSIS
-    Rolls the Django media back from S3 to the local MEDIA_ROOT without losing what was uploaded after cutover.
+    Rolls the Django media back from S3 to the local MEDIA_ROOT without losing what was uploaded after cutover;
+    or, with -InBucket, undoes a bad change inside the bucket (a bulk overwrite or delete) from its version history.
 .DESCRIPTION
     Brings every object modified in S3 since the cutover back into MEDIA_ROOT (Sync-MediaFromS3 -Since),
     then checks that each of them now exists locally with the object's size. Run it before switching the app's
     storage settings back to the file system. Nothing is written outside -Path and nothing in S3 is changed.
     Returns the SyncResult; stops with a clear message when a file could not be brought back.
+
+    With -InBucket -AsOf T (S3-side recovery, versioned bucket): shows the plan (Restore-MediaVersion -WhatIf: which
+    keys come back and why), copies each overwritten or deleted key's version of time T back on top (server-side, the
+    history is kept, so this too can be undone), then proves it: a second plan is empty and the restored names pass
+    Test-MediaObject. -RemoveNewer also hides keys created after T behind delete markers. MEDIA_ROOT is not touched.
 .PARAMETER Since
     The cutover instant (Cutover.ps1 prints it and writes it to its -StateFile). Objects modified at or after it are copied.
+.PARAMETER InBucket
+    Recover inside the bucket from S3 versions instead of copying to MEDIA_ROOT.
+.PARAMETER AsOf
+    With -InBucket: the last good moment (server time; Get-MediaVersion shows the stamps).
+.PARAMETER RemoveNewer
+    With -InBucket: also put delete markers on keys created after -AsOf.
 .PARAMETER StateFile
     The JSON file Cutover.ps1 -StateFile wrote; supplies Since, bucket, prefix, endpoint and path when not given.
 .EXAMPLE
     ./Rollback.ps1 -Path /srv/app/media -BucketName myapp-prod-media -Since '2024-05-01T22:00:00Z'
 .EXAMPLE
     ./Rollback.ps1 -StateFile ./cutover.json -WhatIf
+.EXAMPLE
+    ./Rollback.ps1 -InBucket -AsOf '2024-06-03T01:59:59Z' -BucketName myapp-prod-media
+    Undoes a bad bulk overwrite made after 01:59:59 UTC, in the bucket, keeping the history.
 #>
-[CmdletBinding(SupportsShouldProcess)]
+[CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ToMediaRoot')]
 param(
-    [string] $Path,
-    [datetime] $Since,
+    [Parameter(ParameterSetName = 'ToMediaRoot')] [string] $Path,
+    [Parameter(ParameterSetName = 'ToMediaRoot')] [datetime] $Since,
+    [Parameter(Mandatory, ParameterSetName = 'InBucket')] [switch] $InBucket,
+    [Parameter(Mandatory, ParameterSetName = 'InBucket')] [datetime] $AsOf,
+    [Parameter(ParameterSetName = 'InBucket')] [switch] $RemoveNewer,
     [string] $StateFile,
     [string] $BucketName = $env:AWS_STORAGE_BUCKET_NAME,
     [string] $Prefix = $(if ($env:AWS_LOCATION) { $env:AWS_LOCATION } else { 'media' }),
@@ -33,18 +51,47 @@ if ($ModulePath) { Import-Module $ModulePath } elseif (-not (Get-Module MediaOps
 
 if ($StateFile) {
     $state = Get-Content -LiteralPath $StateFile -Raw | ConvertFrom-Json
-    if (-not $PSBoundParameters.ContainsKey('Since')) { $Since = [datetime]::Parse($state.CutoverUtc, $null, 'RoundtripKind') }
-    if (-not $PSBoundParameters.ContainsKey('Path')) { $Path = $state.Path }
+    if (-not $PSBoundParameters.ContainsKey('Since') -and -not $InBucket) { $Since = [datetime]::Parse($state.CutoverUtc, $null, 'RoundtripKind') }
+    if (-not $PSBoundParameters.ContainsKey('Path') -and -not $InBucket) { $Path = $state.Path }
     if (-not $PSBoundParameters.ContainsKey('BucketName')) { $BucketName = $state.BucketName }
     if (-not $PSBoundParameters.ContainsKey('Prefix')) { $Prefix = $state.Prefix }
     if (-not $PSBoundParameters.ContainsKey('EndpointUrl') -and $state.EndpointUrl) { $EndpointUrl = $state.EndpointUrl }
 }
-if (-not $Path) { throw 'Pass -Path (the MEDIA_ROOT to restore into) or -StateFile.' }
-if (-not $Since -or $Since -eq [datetime]::MinValue) { throw 'Pass -Since (the cutover instant Cutover.ps1 printed) or -StateFile: without it the rollback would copy the whole bucket.' }
-
 $target = @{ BucketName = $BucketName; Prefix = $Prefix }
 if ($EndpointUrl) { $target.EndpointUrl = $EndpointUrl }
 if ($Region) { $target.Region = $Region }
+
+if ($InBucket) {
+    $when = $AsOf.ToUniversalTime().ToString('u')
+    Write-Host "`n== S3-side recovery: s3://$BucketName/$($Prefix.Trim('/'))/ back to its state at $when (history kept)" -ForegroundColor Cyan
+    $plan = @(Restore-MediaVersion @target -AsOf $AsOf -RemoveNewer:$RemoveNewer -WhatIf)
+    $planned = @($plan | Where-Object { $_ -is [MediaOps.SyncItem] })
+    $planned | Format-Table Action, RelativePath, Reason -AutoSize | Out-String -Width 160 | Write-Host
+    $planResult = $plan | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
+    if ($WhatIfPreference -or $planned.Count -eq 0 -or -not $PSCmdlet.ShouldProcess("s3://$BucketName/$Prefix", "Restore $($planned.Count) key(s) to their state at $when")) {
+        if ($planned.Count -eq 0) { Write-Host "Every key is already in its state at ${when}: nothing to do." -ForegroundColor Green }
+        return $planResult
+    }
+    $items = @(Restore-MediaVersion @target -AsOf $AsOf -RemoveNewer:$RemoveNewer -Force -PassThru)
+    $result = $items | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
+    $result | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+    if ($result.Failed -gt 0) {
+        throw "S3-side recovery incomplete: $($result.Failed) key(s) failed: $(@($result.Errors) -join ' | '). Run again; keys already restored are skipped."
+    }
+    # Prove it: a new plan finds nothing left to do, and every restored name resolves to an object.
+    $left = Restore-MediaVersion @target -AsOf $AsOf -RemoveNewer:$RemoveNewer -WhatIf | Where-Object { $_ -is [MediaOps.SyncResult] }
+    if ($left.Planned -ne 0) { throw "S3-side recovery verification failed: $($left.Planned) key(s) are still not in their state at $when." }
+    $restored = @($items | Where-Object { $_ -is [MediaOps.SyncItem] -and $_.Action -eq 'Restore' } | ForEach-Object RelativePath)
+    if ($restored) {
+        $bad = @($restored | Test-MediaObject @target | Where-Object { $_.Status -in 'Fail', 'Error' })
+        if ($bad) { throw "S3-side recovery verification failed for: $(($bad | ForEach-Object { "$($_.Name) ($($_.Message))" }) -join ', ')" }
+    }
+    Write-Host "$($restored.Count) key(s) restored and $($result.Deleted) hidden; the prefix is in its state at $when." -ForegroundColor Green
+    return $result
+}
+
+if (-not $Path) { throw 'Pass -Path (the MEDIA_ROOT to restore into) or -StateFile.' }
+if (-not $Since -or $Since -eq [datetime]::MinValue) { throw 'Pass -Since (the cutover instant Cutover.ps1 printed) or -StateFile: without it the rollback would copy the whole bucket.' }
 
 Write-Host "`n== Rollback: objects modified since $($Since.ToUniversalTime().ToString('u')) → $Path" -ForegroundColor Cyan
 $items = @(Sync-MediaFromS3 @target -Path $Path -Since $Since -PassThru -WhatIf:$WhatIfPreference -Confirm:$false)

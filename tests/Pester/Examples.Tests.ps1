@@ -104,6 +104,38 @@ Describe 'examples/Rollback.ps1' {
     }
 }
 
+Describe 'examples/Rollback.ps1 -InBucket (S3-side recovery)' {
+    It 'undoes a bulk overwrite and a delete inside the bucket from the version history, and proves it' {
+        $d = New-Deployment
+        $null = Invoke-Cutover $d
+        # T: the server's own stamp of the migrated objects; then wait until the server stamps a later second.
+        $T = (Get-MediaVersion -BucketName $d.Bucket | Measure-Object -Property LastModifiedUtc -Maximum).Maximum
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        do {
+            Invoke-AwsCli -Endpoint $Endpoint s3api put-object --bucket $d.Bucket --key clock/tick | Out-Null
+            $now = [datetime]::Parse((Invoke-AwsCli -Endpoint $Endpoint s3api head-object --bucket $d.Bucket --key clock/tick).LastModified).ToUniversalTime()
+            if ([datetime]::UtcNow -gt $deadline) { throw 'the server clock did not move on' }
+        } while ($now -le $T)
+        $bad = New-TestMediaTree -Files @{ 'uploads/2024/a photo.jpg' = 'garbage from a bad batch job' }
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp $bad "s3://$($d.Bucket)/media/" --recursive | Out-Null
+        Invoke-AwsCli -Endpoint $Endpoint s3api delete-object --bucket $d.Bucket --key 'media/docs/report (final).pdf' | Out-Null
+        $local = Get-ChildItem $d.Root -Recurse -File | ForEach-Object { $_.FullName + $_.LastWriteTimeUtc.Ticks }
+
+        $plan = & (Join-Path $Examples 'Rollback.ps1') -InBucket -AsOf $T -StateFile $d.State -ModulePath $Module -WhatIf 6>$null
+        $plan.Planned | Should -Be 2
+        $result = & (Join-Path $Examples 'Rollback.ps1') -InBucket -AsOf $T -StateFile $d.State -ModulePath $Module 6>$null
+        $result.Transferred | Should -Be 2
+        $result.Failed | Should -Be 0
+        $check = Join-Path $d.Dir 'check'
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp "s3://$($d.Bucket)/media/" $check --recursive | Out-Null
+        foreach ($name in $Files.Keys) {
+            (Get-FileHash -LiteralPath (Join-Path $check $name)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $d.Root $name)).Hash -Because $name
+        }
+        Get-ChildItem $d.Root -Recurse -File | ForEach-Object { $_.FullName + $_.LastWriteTimeUtc.Ticks } | Should -Be $local -Because 'MEDIA_ROOT is not touched'
+        (& (Join-Path $Examples 'Rollback.ps1') -InBucket -AsOf $T -StateFile $d.State -ModulePath $Module 6>$null).Planned | Should -Be 0
+    }
+}
+
 Describe 'examples/MediaStorage.Tests.ps1 (run by users with Invoke-Pester)' {
     BeforeAll {
         $script:PesterPath = (Get-Module Pester).Path
