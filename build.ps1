@@ -134,6 +134,7 @@ foreach ($t in $Task) {
             Invoke-Build
             & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut
             & (Join-Path $Root 'bench/Invoke-InventoryBenchmark.ps1') -ModulePath $ModuleOut
+            & (Join-Path $Root 'bench/Invoke-RestoreBenchmark.ps1') -ModulePath $ModuleOut
         }
     }
 }

@@ -10,6 +10,8 @@
       3. a post-cutover upload through Django (django-storages) when it is installed, else through the aws CLI,
          and its URL from Get-MediaUrl
       4. examples/Rollback.ps1: the post-cutover upload comes back to MEDIA_ROOT.
+      5. a bad batch job overwrites the migrated files in the bucket; examples/Rollback.ps1 -InBucket -AsOf puts
+         them back from S3 versions (planned first, history kept), proven by an empty second plan.
     Each cutover run writes its evidence report (Export-MediaReport) to -ReportFolder: the stopped run's report
     leads with the names that do not resolve (one of them a hostile <script> name, shown as text), the second is
     all green; the second also as Markdown.
@@ -109,6 +111,21 @@ try {
     Write-Banner 'Rollback.ps1: bring post-cutover uploads back to MEDIA_ROOT'
     & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state | Out-Null
     Write-Host "In MEDIA_ROOT after rollback: $(Test-Path -LiteralPath (Join-Path $mediaRoot $newName))" -ForegroundColor Green
+
+    Write-Banner 'S3-side recovery: a bad batch job overwrites the migrated files in the bucket'
+    # The last good moment, from the server's own stamps; then wait until the server stamps a later second.
+    $lastGood = (Get-MediaVersion | Measure-Object -Property LastModifiedUtc -Maximum).Maximum
+    do {
+        Start-Sleep -Milliseconds 200
+        Invoke-AwsCli -Endpoint $moto.Endpoint s3api put-object --bucket $env:AWS_STORAGE_BUCKET_NAME --key clock/tick | Out-Null
+        $serverNow = [datetime]::Parse((Invoke-AwsCli -Endpoint $moto.Endpoint s3api head-object --bucket $env:AWS_STORAGE_BUCKET_NAME --key clock/tick).LastModified).ToUniversalTime()
+    } while ($serverNow -le $lastGood)
+    $garbage = @{}; foreach ($name in $files.Keys) { $garbage[$name] = 'corrupted by a bad batch job' }
+    Invoke-AwsCli -Endpoint $moto.Endpoint s3 cp (New-TestMediaTree -Files $garbage) "s3://$env:AWS_STORAGE_BUCKET_NAME/media/" --recursive | Out-Null
+    Get-MediaVersion ([string[]]$files.Keys)[0] | Format-Table | Out-Host
+    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state -InBucket -AsOf $lastGood | Out-Null
+    $ok = Test-MediaObject ([string[]]$files.Keys) -Path $mediaRoot -Checksum -Quiet
+    Write-Host "Every migrated file in the bucket matches MEDIA_ROOT again: $ok" -ForegroundColor Green
 }
 finally {
     if ($site) { $site | Remove-DjangoSite }
