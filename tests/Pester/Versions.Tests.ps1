@@ -33,7 +33,7 @@ BeforeAll {
         [datetime]::Parse((Invoke-AwsCli -Endpoint $E s3api head-object --bucket $Bucket --key clock/tick).LastModified).ToUniversalTime()
     }
     function script:Wait-ServerSecondAfter([string] $Bucket, [datetime] $Stamp) {
-        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        $deadline = [datetime]::UtcNow.AddSeconds(120)
         while ((Get-ServerSecond $Bucket) -le $Stamp) {
             if ([datetime]::UtcNow -gt $deadline) { throw 'the server clock did not move on' }
             Start-Sleep -Milliseconds 100
