@@ -17,6 +17,8 @@ BeforeDiscovery {
             Name          = $command.Name
             TalksToS3     = $command.Name -notin $localOnly
             ChangesState  = $command.Verb -in $stateVerbs -or $command.Name -in $writesProbes
+            TakesPipeline = [bool]@($command.Parameters.Values.Attributes | Where-Object {
+                    $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) })
         }
     }
     # DESIGN.md's output types, plus every type a cmdlet declares that scripts receive as objects.
@@ -231,5 +233,56 @@ Describe '<Name>' -ForEach $Cmdlets {
             $Command.Parameters['Prefix'].Aliases | Should -Contain 'KeyPrefix'
             $Command.Parameters['Prefix'].Aliases | Should -Contain 'Location'
         }
+    }
+}
+
+# DESIGN.md: "Pipeline input is handled per record, never only the last one." Every cmdlet that binds a
+# parameter from the pipeline gets two records here and must answer for both; a cmdlet without a sample fails.
+Describe 'Pipeline input' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
+        $script:Moto = Get-TestEndpoint
+        Set-TestAwsEnvironment -Endpoint $Moto.Endpoint
+        $script:One = New-TestBucketName 'pipe-one'
+        $script:Two = New-TestBucketName 'pipe-two'
+        foreach ($b in $One, $Two) { $null = Invoke-AwsCli $Moto.Endpoint s3api create-bucket --bucket $b }
+        $script:TreeOne = New-TestMediaTree @{ 'first-file.txt' = 'one' }
+        $script:TreeTwo = New-TestMediaTree @{ 'second-file.txt' = 'two' }
+        $script:DownOne = New-TestMediaTree @{}; New-Item -ItemType Directory $DownOne -Force | Out-Null
+        $script:DownTwo = New-TestMediaTree @{}; New-Item -ItemType Directory $DownTwo -Force | Out-Null
+        $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeOne 'first-file.txt') "s3://$One/media/first-file.txt"
+        $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeTwo 'second-file.txt') "s3://$One/media/second-file.txt"
+        # Two records each and the words the output must contain for each of them.
+        $buckets = @{ Records = @($One, $Two); Markers = @($One, $Two) }
+        $bucketObjects = @{ Records = @([pscustomobject]@{ BucketName = $One }, [pscustomobject]@{ BucketName = $Two }); Markers = @($One, $Two) }
+        $trees = @{ Records = @([pscustomobject]@{ Path = $TreeOne; BucketName = $One }, [pscustomobject]@{ Path = $TreeTwo; BucketName = $Two }); Markers = @($One, $Two) }
+        $names = @{ Records = @('first-file.txt', 'second-file.txt'); Markers = @('first-file.txt', 'second-file.txt'); Splat = @{ BucketName = $One } }
+        $script:Samples = @{
+            'Compare-MediaStore'     = @{ Records = $trees.Records; Markers = @('first-file.txt', 'second-file.txt'); Splat = @{ IncludeEqual = $true } }
+            'Get-MediaInventory'     = @{ Records = @([pscustomobject]@{ Path = $TreeOne }, [pscustomobject]@{ Path = $TreeTwo }); Markers = @('first-file.txt', 'second-file.txt') }
+            'Get-MediaUrl'           = $names
+            'Initialize-MediaBucket' = $buckets
+            'Invoke-MediaSmokeTest'  = $buckets
+            'New-MediaDjangoSettings' = $bucketObjects
+            'New-MediaIamPolicy'     = $bucketObjects
+            'Sync-MediaFromS3'       = @{ Records = @([pscustomobject]@{ Path = $DownOne; BucketName = $One }, [pscustomobject]@{ Path = $DownTwo; BucketName = $Two }); Markers = @($One, $Two) }
+            'Sync-MediaToS3'         = $trees
+            'Test-MediaAccess'       = $buckets
+            'Test-MediaBucket'       = $buckets
+            'Test-MediaCredential'   = $bucketObjects
+            'Test-MediaObject'       = $names
+        }
+    }
+    AfterAll {
+        Remove-Item $TreeOne, $TreeTwo, $DownOne, $DownTwo -Recurse -Force -ErrorAction SilentlyContinue
+        if ($Moto.Owned) { $Moto | Stop-MotoServer }
+    }
+
+    It '<Name> handles both of two piped records' -ForEach @($Cmdlets | Where-Object TakesPipeline) {
+        $Samples.Keys | Should -Contain $Name -Because "$Name takes pipeline input: add a two-record sample to this Describe"
+        $sample = $Samples[$Name]
+        $splat = if ($sample['Splat']) { $sample.Splat } else { @{} }
+        $text = $sample.Records | & $Name @splat 3>$null 6>$null | ForEach-Object { $_ | Format-List * | Out-String -Width 500; "$_" } | Out-String
+        foreach ($marker in $sample.Markers) { $text | Should -Match ([regex]::Escape($marker)) -Because "$Name was given a record for '$marker'" }
     }
 }

@@ -10,6 +10,12 @@ namespace MediaOps.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class InitializeMediaBucketCommand : MediaTargetCmdlet
     {
+        /// <summary>The bucket to work on; plain names from the pipeline are checked one record at a time.</summary>
+        [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Bucket")]
+        [ValidateNotNullOrEmpty]
+        public override string BucketName { get => base.BucketName; set => base.BucketName = value; }
+
         /// <summary>Private (default): all four Block Public Access flags on. Public: ACLs blocked and anonymous read on the prefix only.</summary>
         [Parameter]
         public AccessModel AccessModel { get; set; } = AccessModel.Private;

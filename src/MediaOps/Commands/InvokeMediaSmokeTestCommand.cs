@@ -12,6 +12,12 @@ namespace MediaOps.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class InvokeMediaSmokeTestCommand : MediaTargetCmdlet
     {
+        /// <summary>The bucket to work on; plain names from the pipeline are checked one record at a time.</summary>
+        [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Bucket")]
+        [ValidateNotNullOrEmpty]
+        public override string BucketName { get => base.BucketName; set => base.BucketName = value; }
+
         /// <summary>Private: unsigned URLs must be denied. Public: unsigned URLs must open.</summary>
         [Parameter]
         public AccessModel AccessModel { get; set; } = AccessModel.Private;
@@ -20,7 +26,10 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter KeepObject { get; set; }
 
-        protected override void OnEnd()
+        /// <summary>Each bucket is its own item: one whose smoke test cannot run does not stop the others.</summary>
+        protected override bool RecordIsOneItem => true;
+
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var probeKey = SmokeTester.NewProbeKey(target);

@@ -13,6 +13,12 @@ namespace MediaOps.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class TestMediaAccessCommand : MediaTargetCmdlet
     {
+        /// <summary>The bucket to work on; plain names from the pipeline are checked one record at a time.</summary>
+        [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Bucket")]
+        [ValidateNotNullOrEmpty]
+        public override string BucketName { get => base.BucketName; set => base.BucketName = value; }
+
         /// <summary>Also probe s3:PutBucketPolicy on an -EndpointUrl server (only for servers known to reject malformed policies).</summary>
         [Parameter]
         public SwitchParameter ProbePolicyWriteOnEndpoint { get; set; }
@@ -21,7 +27,10 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter IncludeVersions { get; set; }
 
-        protected override void OnEnd()
+        /// <summary>Each bucket is its own item: one that cannot be probed does not stop the others.</summary>
+        protected override bool RecordIsOneItem => true;
+
+        protected override void OnRecord()
         {
             var target = ResolveTarget();
             var options = new AccessProbeOptions

@@ -10,6 +10,12 @@ namespace MediaOps.Commands
     [OutputType(typeof(bool))]
     public sealed class TestMediaBucketCommand : MediaTargetCmdlet
     {
+        /// <summary>The bucket to work on; plain names from the pipeline are checked one record at a time.</summary>
+        [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Bucket")]
+        [ValidateNotNullOrEmpty]
+        public override string BucketName { get => base.BucketName; set => base.BucketName = value; }
+
         private bool _allPassed = true;
 
         /// <summary>Private (signed URLs only, the default) or Public (anonymous read on the prefix only).</summary>

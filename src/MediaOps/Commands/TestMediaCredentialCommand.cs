@@ -9,7 +9,8 @@ namespace MediaOps.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class TestMediaCredentialCommand : MediaTargetCmdlet
     {
-        protected override void OnEnd()
+        /// <summary>Per record: each piped object (e.g. one with a BucketName) is checked, not only the last.</summary>
+        protected override void OnRecord()
         {
             var target = ResolveTarget(requireBucket: false);
             Await(ct => new CredentialInspector(Clients).InspectAsync(target, Observer<CheckResult>(WriteObject), ct));

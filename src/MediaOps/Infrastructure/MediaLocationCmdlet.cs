@@ -11,11 +11,14 @@ namespace MediaOps.Infrastructure
     /// </summary>
     public abstract class MediaLocationCmdlet : MediaCmdlet
     {
-        /// <summary>Bucket; defaults to $env:AWS_STORAGE_BUCKET_NAME.</summary>
+        /// <summary>
+        /// Bucket; defaults to $env:AWS_STORAGE_BUCKET_NAME. Virtual so that a cmdlet whose subject is the bucket
+        /// (checks, initialisation) can also take plain bucket names from the pipeline ('a','b' | Test-MediaBucket).
+        /// </summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Bucket")]
         [ValidateNotNullOrEmpty]
-        public string BucketName { get; set; }
+        public virtual string BucketName { get; set; }
 
         /// <summary>Key prefix; defaults to $env:AWS_LOCATION, else 'media'.</summary>
         [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
