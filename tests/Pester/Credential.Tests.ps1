@@ -7,6 +7,28 @@ BeforeAll {
 }
 AfterAll { if ($script:Moto.Owned) { $script:Moto | Stop-MotoServer } }
 
+Describe 'Region resolution' {
+    AfterEach { Set-TestAwsEnvironment -Endpoint $Moto.Endpoint }
+
+    It 'honours AWS_DEFAULT_REGION as the aws CLI and boto3 do, and names the region once with its real source' {
+        Remove-Item Env:AWS_REGION -ErrorAction SilentlyContinue
+        $env:AWS_DEFAULT_REGION = 'eu-west-1'
+        $lines = @(Test-MediaCredential -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'region' })
+        $lines.Count | Should -Be 1
+        $lines[0].Message | Should -Match "region 'eu-west-1' from AWS_DEFAULT_REGION"
+    }
+
+    It 'prefers AWS_REGION to AWS_DEFAULT_REGION, and -Region to both, each named once' {
+        $env:AWS_REGION = 'eu-central-1'
+        $env:AWS_DEFAULT_REGION = 'eu-west-1'
+        try {
+            @(Test-MediaCredential -Verbose 4>&1 | Where-Object { "$_" -match 'region' }).ForEach({ "$_" }) | Should -Be "MediaOps: region 'eu-central-1' from AWS_REGION"
+            @(Test-MediaCredential -Region ap-south-1 -Verbose 4>&1 | Where-Object { "$_" -match 'region' }).ForEach({ "$_" }) | Should -Be "MediaOps: region 'ap-south-1' from -Region"
+        }
+        finally { Remove-Item Env:AWS_REGION -ErrorAction SilentlyContinue }
+    }
+}
+
 Describe 'Test-MediaCredential' {
     It 'reports source, identity, not-root and type as CheckResult rows' {
         $rows = Test-MediaCredential

@@ -18,7 +18,8 @@ namespace MediaOps.Aws
     {
         private readonly ConcurrentDictionary<string, Lazy<ResolvedCredentials>> _credentials =
             new ConcurrentDictionary<string, Lazy<ResolvedCredentials>>(StringComparer.Ordinal);
-        private readonly Lazy<ResolvedRegion> _chainRegion = new Lazy<ResolvedRegion>(RegionFromChain);
+        private readonly ConcurrentDictionary<string, Lazy<ResolvedRegion>> _chainRegions =
+            new ConcurrentDictionary<string, Lazy<ResolvedRegion>>(StringComparer.Ordinal);
 
         /// <summary>Connections kept per server; sized for parallel transfers.</summary>
         public int MaxConnectionsPerServer { get; set; } = 64;
@@ -81,8 +82,8 @@ namespace MediaOps.Aws
 
         public ResolvedRegion ResolveRegion(MediaTarget target) =>
             !string.IsNullOrEmpty(target.Region)
-                ? new ResolvedRegion(target.Region, "parameter or AWS_S3_REGION_NAME")
-                : _chainRegion.Value;
+                ? new ResolvedRegion(target.Region, target.RegionSource ?? "-Region")
+                : _chainRegions.GetOrAdd(target.ProfileName ?? "", profile => new Lazy<ResolvedRegion>(() => RegionFromChain(profile, Environment.GetEnvironmentVariable))).Value;
 
         /// <summary>
         /// Resolved once per distinct source in this run: an assumed role is one STS call per run (then renewals),
@@ -102,18 +103,38 @@ namespace MediaOps.Aws
         /// <summary>The clock role sessions renew by; tests move it instead of waiting.</summary>
         internal Func<DateTime> UtcNow { get; set; }
 
-        private static ResolvedRegion RegionFromChain()
+        /// <summary>
+        /// The chain the aws CLI and boto3 use: AWS_REGION, AWS_DEFAULT_REGION (the SDK for .NET ignores it), the
+        /// profile's region (-ProfileName, else AWS_PROFILE, else default), then the SDK's own chain (instance metadata).
+        /// </summary>
+        internal static ResolvedRegion RegionFromChain(string profileName, Func<string, string> environment)
         {
+            foreach (var variable in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
+            {
+                var value = environment(variable);
+                if (!string.IsNullOrWhiteSpace(value)) return new ResolvedRegion(value.Trim(), variable);
+            }
+            var profile = !string.IsNullOrEmpty(profileName) ? profileName : environment("AWS_PROFILE");
+            if (string.IsNullOrEmpty(profile)) profile = "default";
+            try
+            {
+                if (new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetProfile(profile, out var stored) && stored.Region != null)
+                    return new ResolvedRegion(stored.Region.SystemName, $"profile '{profile}' in the shared config file");
+            }
+            catch (Exception)
+            {
+                // An unreadable config file: the SDK chain below reports the same region or none.
+            }
             try
             {
                 var fromChain = FallbackRegionFactory.GetRegionEndpoint();
-                if (fromChain != null) return new ResolvedRegion(fromChain.SystemName, "SDK default chain (AWS_REGION, AWS_DEFAULT_REGION, profile, instance metadata)");
+                if (fromChain != null) return new ResolvedRegion(fromChain.SystemName, "SDK default chain (instance metadata)");
             }
             catch (Exception)
             {
                 // No region anywhere in the chain: fall through to the documented default.
             }
-            return new ResolvedRegion("us-east-1", "default (no -Region, AWS_S3_REGION_NAME or SDK region found)");
+            return new ResolvedRegion("us-east-1", "default (no -Region, AWS_S3_REGION_NAME, AWS_REGION, AWS_DEFAULT_REGION or profile region)");
         }
     }
 }

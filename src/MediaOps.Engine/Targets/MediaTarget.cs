@@ -25,6 +25,9 @@ namespace MediaOps.Targets
         public string Prefix { get; private set; }
         /// <summary>Region named by parameter or environment; null means "ask the SDK chain".</summary>
         public string Region { get; private set; }
+
+        /// <summary>Where <see cref="Region"/> came from (-Region or AWS_S3_REGION_NAME); the client factory names it once, with the chain's answer otherwise.</summary>
+        public string RegionSource { get; private set; }
         public string EndpointUrl { get; private set; }
         public string ProfileName { get; private set; }
         internal string AccessKeyId { get; private set; }
@@ -90,7 +93,9 @@ namespace MediaOps.Targets
             }
             t.Prefix = NormalizePrefix(prefix);
 
-            t.Region = Pick(t, "region", options.Region, "-Region", environment(EnvRegion), EnvRegion, null);
+            // The region is named in verbose once, by the client factory, which also knows the chain's answer.
+            t.Region = !string.IsNullOrEmpty(options.Region) ? options.Region : NullIfEmpty(environment(EnvRegion));
+            t.RegionSource = t.Region == null ? null : !string.IsNullOrEmpty(options.Region) ? "-Region" : EnvRegion;
             t.EndpointUrl = Pick(t, "endpoint", options.EndpointUrl, "-EndpointUrl", environment(EnvEndpoint), EnvEndpoint, null);
             if (t.EndpointUrl != null)
             {
@@ -128,6 +133,8 @@ namespace MediaOps.Targets
             var p = prefix.Replace('\\', '/').Trim('/');
             return p.Length == 0 ? "" : p + "/";
         }
+
+        private static string NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
         private static string Pick(MediaTarget t, string what, string explicitValue, string explicitName, string envValue, string envName, string fallback)
         {

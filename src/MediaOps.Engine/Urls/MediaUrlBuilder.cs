@@ -65,6 +65,7 @@ namespace MediaOps.Urls
             string url;
             try
             {
+                if (!unsigned) request.Expires = SigningBaseline(request).AddSeconds(expiresInSeconds + ExpiresRoundingMargin);
                 url = _s3.GetPreSignedURL(request);
             }
             catch (Exception ex)
@@ -73,6 +74,19 @@ namespace MediaOps.Urls
             }
             if (unsigned) url = StripQuery(url);
             return new MediaUrl { Name = name, Key = key, Url = url, ExpiresUtc = unsigned ? (DateTime?)null : expires };
+        }
+
+        /// <summary>
+        /// The SDK writes X-Amz-Expires as round(Expires - its clock-skew-corrected now), so after any response that
+        /// taught it a skew (even the sub-second one of an HTTP Date header) a local Expires gives 3601 for 3600.
+        /// Measuring from the same corrected clock, plus a margin that rounds back down, gives exactly -ExpiresIn.
+        /// </summary>
+        private const double ExpiresRoundingMargin = 0.45;
+
+        private DateTime SigningBaseline(GetPreSignedUrlRequest request)
+        {
+            var endpoint = _s3.Config.DetermineServiceOperationEndpoint(new Amazon.Runtime.Endpoints.ServiceOperationEndpointParameters(request));
+            return Amazon.Runtime.CorrectClockSkew.GetCorrectedUtcNowForEndpoint(endpoint.URL, _s3.Config);
         }
 
         public void Dispose()
