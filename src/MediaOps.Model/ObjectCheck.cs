@@ -20,6 +20,12 @@ namespace MediaOps
         /// <summary>The -Partition slice ("k/n") the run covered; null when it was not partitioned.</summary>
         public string Partition { get; internal set; }
 
+        /// <summary>
+        /// What the caller piped in for this name (the string, or the whole CSV row / object), so a runbook can tell
+        /// which database row failed; Test-MediaObject also copies the row's other columns onto the output.
+        /// </summary>
+        public object InputObject { get; internal set; }
+
         public override string ToString() => $"{Name}: {Status}";
     }
 }

@@ -84,6 +84,25 @@ Describe 'Test-MediaObject' {
         $rows | ForEach-Object { $_ | Should -BeOfType ([MediaOps.ObjectCheck]); $_.Status | Should -Be 'Pass'; $_.Key | Should -Be 'media/uploads/a.jpg' }
     }
 
+    It 'keeps the caller''s row: Import-Csv | Test-MediaObject | Where Status -ne Pass | Export-Csv names the id' {
+        $csv = New-TemporaryFile
+        $failed = New-TemporaryFile
+        try {
+            "id,file,title`n11,uploads/a.jpg,present`n12,uploads/gone.jpg,missing`n13,uploads/b c.png,present" | Set-Content -LiteralPath $csv
+            Import-Csv $csv | Test-MediaObject -BucketName $Bucket | Where-Object Status -ne 'Pass' | Export-Csv -LiteralPath $failed
+            $rows = @(Import-Csv $failed)
+            $rows.Count | Should -Be 1
+            $rows[0].id | Should -Be '12'
+            $rows[0].title | Should -Be 'missing'
+            $rows[0].Name | Should -Be 'uploads/gone.jpg'
+            $rows[0].Status | Should -Be 'Fail'
+            $plain = 'uploads/a.jpg' | Test-MediaObject -BucketName $Bucket
+            $plain.InputObject | Should -Be 'uploads/a.jpg'
+            (Import-Csv $csv | Test-MediaObject -BucketName $Bucket)[2].InputObject.id | Should -Be '13'
+        }
+        finally { Remove-Item $csv, $failed -ErrorAction SilentlyContinue }
+    }
+
     It 'fills the row from the HEAD' {
         $row = Test-MediaObject 'uploads/b c.png' -BucketName $Bucket
         $row.Exists | Should -BeTrue

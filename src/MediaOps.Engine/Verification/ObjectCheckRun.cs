@@ -28,8 +28,14 @@ namespace MediaOps.Verification
         }
 
         /// <summary>Queues one name; a name outside this run's -Partition slice is dropped here (another worker owns it).</summary>
-        public Task AddAsync(string name, CancellationToken ct) =>
-            _checker.Owns(name) ? _queue.EnqueueAsync(() => _checker.CheckAsync(name, ct), ct) : Task.CompletedTask;
+        /// <param name="input">What the caller received the name in (a string, a CSV row); carried on the row as <see cref="ObjectCheck.InputObject"/>.</param>
+        public Task AddAsync(string name, object input, CancellationToken ct) =>
+            !_checker.Owns(name) ? Task.CompletedTask : _queue.EnqueueAsync(async () =>
+            {
+                var row = await _checker.CheckAsync(name, ct).ConfigureAwait(false);
+                row.InputObject = input ?? name;
+                return row;
+            }, ct);
 
         /// <summary>Waits for the names still in flight and reports them.</summary>
         public async Task CompleteAsync(CancellationToken ct)

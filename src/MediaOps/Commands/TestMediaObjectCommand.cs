@@ -25,6 +25,14 @@ namespace MediaOps.Commands
         [AllowEmptyString]
         public string[] Name { get; set; }
 
+        /// <summary>
+        /// The piped object each name came from (a string, or a CSV row with Name/Key/FileName): carried on each result as
+        /// InputObject, and the row's other columns (e.g. id) are copied onto the result so a failure names its row.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject InputObject { get; set; }
+
         /// <summary>The local MEDIA_ROOT to compare lengths (and with -Checksum, content) with.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -90,7 +98,7 @@ namespace MediaOps.Commands
         {
             // Each name waits only for a free slot; rows that are next in input order are written meanwhile.
             foreach (var name in Name ?? new string[0])
-                Await(ct => _run.AddAsync(name, ct));
+                Await(ct => _run.AddAsync(name, InputObject, ct));
         }
 
         protected override void OnEnd()
@@ -103,7 +111,26 @@ namespace MediaOps.Commands
         private void Write(ObjectCheck row)
         {
             if (row.Status == CheckStatus.Fail || row.Status == CheckStatus.Error) _allPassed = false;
-            if (!Quiet) WriteObject(row);
+            if (!Quiet) WriteObject(WithCallerColumns(row));
+        }
+
+        /// <summary>
+        /// The result, plus the input row's own columns (those ObjectCheck does not have, e.g. id) as note properties:
+        /// Import-Csv names.csv | Test-MediaObject | Where Status -ne Pass | Export-Csv keeps the id of each failing row.
+        /// </summary>
+        private static object WithCallerColumns(ObjectCheck row)
+        {
+            if (!(row.InputObject is PSObject input) || input.BaseObject is string) return row;
+            var result = PSObject.AsPSObject(row);
+            foreach (var property in input.Properties)
+            {
+                if (!property.IsGettable || result.Properties[property.Name] != null) continue;
+                object value;
+                try { value = property.Value; }
+                catch (GetValueException) { continue; }
+                result.Properties.Add(new PSNoteProperty(property.Name, value));
+            }
+            return result;
         }
     }
 }
