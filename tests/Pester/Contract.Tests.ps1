@@ -259,6 +259,9 @@ Describe 'Pipeline input' {
         $names = @{ Records = @('first-file.txt', 'second-file.txt'); Markers = @('first-file.txt', 'second-file.txt'); Splat = @{ BucketName = $One } }
         $script:Samples = @{
             'Compare-MediaStore'     = @{ Records = $trees.Records; Markers = @('first-file.txt', 'second-file.txt'); Splat = @{ IncludeEqual = $true } }
+            # Reports collect every piped object: both checks must be in the one file written.
+            'Export-MediaReport'     = @{ Records = { (Test-MediaCredential -BucketName $One)[0]; (Test-MediaCredential -BucketName $Two)[0] }
+                Markers = @($One, $Two); Splat = @{ Path = (Join-Path $DownOne 'report.md'); Format = 'Markdown' } }
             'Get-MediaInventory'     = @{ Records = @([pscustomobject]@{ Path = $TreeOne }, [pscustomobject]@{ Path = $TreeTwo }); Markers = @('first-file.txt', 'second-file.txt') }
             'Get-MediaUrl'           = $names
             'Initialize-MediaBucket' = $buckets
@@ -282,7 +285,11 @@ Describe 'Pipeline input' {
         $Samples.Keys | Should -Contain $Name -Because "$Name takes pipeline input: add a two-record sample to this Describe"
         $sample = $Samples[$Name]
         $splat = if ($sample['Splat']) { $sample.Splat } else { @{} }
-        $text = $sample.Records | & $Name @splat 3>$null 6>$null | ForEach-Object { $_ | Format-List * | Out-String -Width 500; "$_" } | Out-String
+        $records = if ($sample.Records -is [scriptblock]) { & $sample.Records } else { $sample.Records }
+        $text = $records | & $Name @splat 3>$null 6>$null | ForEach-Object {
+            $_ | Format-List * | Out-String -Width 500; "$_"
+            if ($_ -is [System.IO.FileInfo]) { Get-Content -Raw -LiteralPath $_.FullName }
+        } | Out-String
         foreach ($marker in $sample.Markers) { $text | Should -Match ([regex]::Escape($marker)) -Because "$Name was given a record for '$marker'" }
     }
 }
