@@ -252,6 +252,12 @@ Describe 'Pipeline input' {
         $script:DownTwo = New-TestMediaTree @{}; New-Item -ItemType Directory $DownTwo -Force | Out-Null
         $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeOne 'first-file.txt') "s3://$One/media/first-file.txt"
         $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeTwo 'second-file.txt') "s3://$One/media/second-file.txt"
+        # Versions need a versioned bucket: both files there too.
+        $script:Three = New-TestBucketName 'pipe-ver'
+        $null = Invoke-AwsCli $Moto.Endpoint s3api create-bucket --bucket $Three
+        $null = Invoke-AwsCli $Moto.Endpoint s3api put-bucket-versioning --bucket $Three --versioning-configuration Status=Enabled
+        $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeOne 'first-file.txt') "s3://$Three/media/first-file.txt"
+        $null = Invoke-AwsCli $Moto.Endpoint s3 cp (Join-Path $TreeTwo 'second-file.txt') "s3://$Three/media/second-file.txt"
         # Two records each and the words the output must contain for each of them.
         $buckets = @{ Records = @($One, $Two); Markers = @($One, $Two) }
         $bucketObjects = @{ Records = @([pscustomobject]@{ BucketName = $One }, [pscustomobject]@{ BucketName = $Two }); Markers = @($One, $Two) }
@@ -264,6 +270,10 @@ Describe 'Pipeline input' {
                 Markers = @($One, $Two); Splat = @{ Path = (Join-Path $DownOne 'report.md'); Format = 'Markdown' } }
             'Get-MediaInventory'     = @{ Records = @([pscustomobject]@{ Path = $TreeOne }, [pscustomobject]@{ Path = $TreeTwo }); Markers = @('first-file.txt', 'second-file.txt') }
             'Get-MediaUrl'           = $names
+            'Get-MediaVersion'       = @{ Records = $names.Records; Markers = $names.Markers; Splat = @{ BucketName = $Three } }
+            # Both names were created after -AsOf: the plan must put a delete marker on each.
+            'Restore-MediaVersion'   = @{ Records = $names.Records; Markers = $names.Markers
+                Splat = @{ BucketName = $Three; AsOf = (Get-Date).AddHours(-1); RemoveNewer = $true; WhatIf = $true } }
             'Initialize-MediaBucket' = $buckets
             'Invoke-MediaSmokeTest'  = $buckets
             'New-MediaDjangoSettings' = $bucketObjects
