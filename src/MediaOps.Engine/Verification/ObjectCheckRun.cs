@@ -37,6 +37,9 @@ namespace MediaOps.Verification
                 return row;
             }, ct);
 
+        /// <summary>Queues one name received as itself (the row's InputObject is the name).</summary>
+        public Task AddAsync(string name, CancellationToken ct) => AddAsync(name, null, ct);
+
         /// <summary>Waits for the names still in flight and reports them.</summary>
         public async Task CompleteAsync(CancellationToken ct)
         {
