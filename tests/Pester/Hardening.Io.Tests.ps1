@@ -369,3 +369,31 @@ Describe 'New-MediaDjangoSettings -Format Env runs nothing when the file is sour
         $value | Should -BeExactly $expected -Because 'the value round-trips unchanged'
     }
 }
+
+Describe 'Test-MediaObject: one bad name is one Fail row, and the run goes on' {
+    BeforeEach { Reset-FaultProxy $Proxy }
+
+    It 'a name with <Case> is a Fail row saying why<Local>; the names around it are checked' -TestCases @(
+        @{ Case = 'a NUL character'; Bad = "photos/a`0b.jpg"; Reason = 'NUL character \(U\+0000\)'; Local = '' }
+        @{ Case = 'a NUL character'; Bad = "photos/a`0b.jpg"; Reason = 'NUL character \(U\+0000\)'; Local = ' (with -Path -Checksum)' }
+        @{ Case = 'an unpaired surrogate'; Bad = "photos/a$([char]0xD800)b.jpg"; Reason = 'unpaired surrogate U\+D800'; Local = ' (with -Path -Checksum)' }
+        @{ Case = 'a key over 1024 bytes'; Bad = 'photos/' + ('n' * 1100) + '.jpg'; Reason = '1024'; Local = ' (with -Path -Checksum)' }
+    ) {
+        param($Case, $Bad, $Reason, $Local)
+        $bucket = New-IoBucket
+        $root = New-Folder 'names'
+        $null = New-TestMediaTree -Root $root -Files @{ 'photos/a.jpg' = 'first'; 'photos/z.jpg' = 'last' }
+        $null = Sync-MediaToS3 -Path $root -BucketName $bucket @Target
+        $arguments = @{ BucketName = $bucket } + $Target
+        if ($Local) { $arguments.Path = $root; $arguments.Checksum = $true }
+
+        $rows = @('photos/a.jpg', $Bad, 'photos/z.jpg' | Test-MediaObject @arguments -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $errs | Should -BeNullOrEmpty -Because 'a bad name is a finding, not an error that ends the run'
+        $rows.Count | Should -Be 3
+        $rows.Status | Should -Be @('Pass', 'Fail', 'Pass')
+        $rows[1].Name | Should -BeExactly $Bad
+        $rows[1].Message | Should -Match $Reason
+        $rows[1].Message | Should -Match 'Fix the database row'
+    }
+}

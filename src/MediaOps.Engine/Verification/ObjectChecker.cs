@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using MediaOps.Aws;
 using MediaOps.Errors;
 using MediaOps.Integrity;
+using MediaOps.Local;
 using MediaOps.Runs;
 using MediaOps.S3Inventory;
 using MediaOps.Targets;
@@ -113,11 +114,21 @@ namespace MediaOps.Verification
                 return Finish(row, CheckStatus.Fail,
                     $"django-storages refuses '{name}' (SuspiciousOperation): it leads outside the prefix '{_target.Prefix}'. Fix the database row.");
 
+            var invalid = InvalidName(name, row.Key);
+            if (invalid != null) return Finish(row, CheckStatus.Fail, invalid);
+
             var localPath = LocalPathFor(row.Key);
             if (localPath != null)
             {
-                var info = new FileInfo(localPath);
-                if (info.Exists) row.LocalLength = info.Length;
+                try
+                {
+                    var info = new FileInfo(localPath);
+                    if (info.Exists) row.LocalLength = info.Length;
+                }
+                catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+                {
+                    return Finish(row, CheckStatus.Fail, $"The local file for '{NameProblems.Printable(name)}' cannot be looked at ({ex.Message}). Fix the database row or the file.");
+                }
             }
 
             ObjectDigest digest;
@@ -173,7 +184,15 @@ namespace MediaOps.Verification
                 return Finish(row, CheckStatus.Fail, $"Sizes differ: local {row.LocalLength} bytes, S3 {row.Length} bytes. Copy it again with Sync-MediaToS3.");
             if (!_checksum) return Finish(row, CheckStatus.Pass, "Object exists; size matches the local file.");
 
-            var verdict = await _comparer.CompareFileAsync(localPath, row.LocalLength.Value, digest, ct).ConfigureAwait(false);
+            ContentVerdict verdict;
+            try
+            {
+                verdict = await _comparer.CompareFileAsync(localPath, row.LocalLength.Value, digest, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return Finish(row, CheckStatus.Fail, $"The local file '{localPath}' cannot be read ({ex.Message}); its content was not compared.");
+            }
             switch (verdict.Kind)
             {
                 case VerdictKind.Same:
@@ -202,6 +221,27 @@ namespace MediaOps.Verification
                     $"so the object is most likely missing; otherwise the credentials lack s3:GetObject on {_target.Prefix}*. Grant s3:ListBucket for the prefix (New-MediaIamPolicy does) to tell the two apart.{localHint}");
             var translated = S3ErrorTranslator.Translate(ex, _target.BucketName, row.Key, "s3:GetObject (HEAD)");
             return Finish(row, CheckStatus.Error, "Could not check: " + translated.Message);
+        }
+
+        /// <summary>
+        /// Why no object and no file can have this name, or null. One such name in the input is one Fail row; the
+        /// run goes on (a database row is data, not a reason to stop checking the others).
+        /// </summary>
+        internal static string InvalidName(string name, string key)
+        {
+            var nul = name.IndexOf('\0');
+            if (nul >= 0)
+                return $"The name '{NameProblems.Printable(name)}' contains a NUL character (U+0000) at position {nul}: no file system can hold it and Django refuses it (ValueError: embedded null byte). Fix the database row.";
+            for (var i = 0; i < name.Length; i++)
+            {
+                if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])) { i++; continue; }
+                if (char.IsSurrogate(name[i]))
+                    return $"The name '{NameProblems.Printable(name)}' is not valid Unicode (an unpaired surrogate U+{(int)name[i]:X4} at position {i}), so it has no UTF-8 form and cannot be an S3 key. Fix the database row.";
+            }
+            var keyBytes = System.Text.Encoding.UTF8.GetByteCount(key);
+            if (keyBytes > NameProblems.MaxKeyBytes)
+                return $"The key for '{name}' is {keyBytes} UTF-8 bytes; S3 allows {NameProblems.MaxKeyBytes}, so no object can have it. Fix the database row.";
+            return null;
         }
 
         private string LocalPathFor(string key)
