@@ -397,3 +397,57 @@ Describe 'Test-MediaObject: one bad name is one Fail row, and the run goes on' {
         $rows[1].Message | Should -Match 'Fix the database row'
     }
 }
+
+Describe 'A server that stalls mid-transfer fails the item; the run ends' {
+    BeforeEach { Reset-FaultProxy $Proxy }
+    AfterEach { Remove-Item Env:MEDIAOPS_READ_TIMEOUT_SECONDS -ErrorAction SilentlyContinue }
+
+    It 'a download whose body stops after <Bytes> bytes is retried, then MediaOps.ServerStalled; no file and no temp file is left' -TestCases @(
+        @{ Bytes = 100000 }
+        @{ Bytes = 0 }
+    ) {
+        param($Bytes)
+        $bucket = New-IoBucket
+        $src = Join-Path (New-Folder 'src') 'body.bin'
+        [System.IO.File]::WriteAllBytes($src, (New-RandomBytes 300000 61))
+        $null = Invoke-AwsCli $Moto.Endpoint s3api put-object --bucket $bucket --key 'media/stalled.bin' --body $src
+        $null = Invoke-AwsCli $Moto.Endpoint s3api put-object --bucket $bucket --key 'media/z-fine.bin' --body $src
+        $root = New-Folder 'restore'
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'GetObject'; match = 'stalled'; action = "stall:$Bytes" }) }
+        $env:MEDIAOPS_READ_TIMEOUT_SECONDS = '1'   # read by the run in the job (same process)
+
+        $job = Start-MediaJob { param($p, $b, $t) Sync-MediaFromS3 -Path $p -BucketName $b @t -Concurrency 1 -PassThru } @{ p = $root; b = $bucket; t = $Target }
+        $out = Receive-MediaJob $job
+
+        $out.Rows[0].Key | Should -Be 'media/stalled.bin'
+        $out.Rows[0].Status | Should -Be 'Failed'
+        $out.Rows[1].Status | Should -Be 'Done' -Because 'the run goes on with the next object'
+        $out.Rows[-1].Failed | Should -Be 1
+        $out.Errors.Count | Should -Be 1
+        $out.Errors[0].FullyQualifiedErrorId | Should -Match '^MediaOps\.ServerStalled'
+        $out.Errors[0].Exception.Message | Should -Match 'MEDIAOPS_READ_TIMEOUT_SECONDS'
+        $out.Errors[0].Exception.Message | Should -Not -Match 'EndpointUrl'
+        (Get-FaultProxyStats $Proxy).faults.'stall GetObject' | Should -Be 3 -Because 'the stalled GET is sent again twice before the item fails'
+        Get-FilesUnder $root | ForEach-Object { Split-Path $_ -Leaf } | Should -Be 'z-fine.bin' -Because 'no partial file and no temp file is left'
+    }
+
+    It 'an upload the server stops reading mid-body is retried, then MediaOps.ServerStalled; nothing is stored' {
+        $bucket = New-IoBucket
+        $root = New-Folder 'upload'
+        $null = New-TestMediaTree -Root $root -Files @{ 'stalled.bin' = (New-RandomBytes 200000 62); 'z-fine.bin' = (New-RandomBytes 1000 63) }
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'PutObject'; match = 'stalled'; action = 'stall:50000' }) }
+        $env:MEDIAOPS_READ_TIMEOUT_SECONDS = '1'
+
+        $job = Start-MediaJob { param($p, $b, $t) Sync-MediaToS3 -Path $p -BucketName $b @t -Concurrency 1 -PassThru } @{ p = $root; b = $bucket; t = $Target }
+        $out = Receive-MediaJob $job
+
+        $out.Rows[0].Key | Should -Be 'media/stalled.bin'
+        $out.Rows[0].Status | Should -Be 'Failed'
+        $out.Rows[1].Status | Should -Be 'Done'
+        $out.Errors[0].FullyQualifiedErrorId | Should -Match '^MediaOps\.ServerStalled'
+        $out.Errors[0].Exception.Message | Should -Not -Match 'EndpointUrl'
+        (Get-FaultProxyStats $Proxy).faults.'stall PutObject' | Should -Be 3
+        $null -eq (Get-ObjectBytes $bucket 'media/stalled.bin') | Should -BeTrue
+        Get-ObjectBytes $bucket 'media/z-fine.bin' | Should -Not -BeNullOrEmpty
+    }
+}

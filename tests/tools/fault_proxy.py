@@ -32,7 +32,9 @@ Configuration keys:
                  "corrupt_response" (flip one byte in the middle of the response body, e.g. of a GetObject),
                  "hold:<name>" (hold the request before forwarding it until POST /__proxy/release names it:
                  a race the test controls, no sleeps) or "stall:<bytes>" (forward, relay the response head
-                 and that many body bytes, then send nothing more until the client gives up) or
+                 and that many body bytes, then send nothing more until the client gives up; on a request
+                 with a body, an upload: read that many body bytes, then read nothing more and never answer,
+                 nothing is forwarded) or
                  "hold_body:<name>" (forward, relay the response head and half the body, hold the rest until
                  released: the client is mid-download while the test changes the disk)
                  or "listing:<how>" (forward a ListObjectsV2, then rewrite the answer as a broken server would:
@@ -483,6 +485,13 @@ class FaultProxy:
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             await writer.drain()
         drop = {"expect"}
+
+        upload_length = int(req.headers.get("content-length", "0") or 0)
+        if stall_after is not None and upload_length:
+            # A server that stops reading an upload mid-body and never answers; nothing reaches upstream.
+            await relay_exact(reader, _Discard(), min(stall_after, upload_length))
+            await asyncio.sleep(IDLE_TIMEOUT)
+            return False, upstream
 
         # Request body: buffered (verifiable, corruptible) when small enough, else streamed.
         chunked = "chunked" in req.headers.get("transfer-encoding", "").lower()

@@ -39,15 +39,27 @@ namespace MediaOps.Transfer
         public async Task<long> DownloadAsync(string key, DateTime listedLastModifiedUtc, string relativeName, Action<long> onBytes, CancellationToken ct, string versionId = null)
         {
             var target = LocalPathGuard.Resolve(_root, key, relativeName);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return ConfinedFolder.Supported
-                    ? await DownloadConfinedAsync(key, versionId, listedLastModifiedUtc, relativeName, onBytes, ct).ConfigureAwait(false)
-                    : await DownloadByPathAsync(key, versionId, listedLastModifiedUtc, target, onBytes, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (LocalFileError.From(ex, key, upload: false) is MediaOpsException local)
-            {
-                throw local;
+                long received = 0;
+                Action<long> counted = n => { received += n; onBytes?.Invoke(n); };
+                try
+                {
+                    return ConfinedFolder.Supported
+                        ? await DownloadConfinedAsync(key, versionId, listedLastModifiedUtc, relativeName, counted, ct).ConfigureAwait(false)
+                        : await DownloadByPathAsync(key, versionId, listedLastModifiedUtc, target, counted, ct).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex) when (!ct.IsCancellationRequested)
+                {
+                    // A server that stalled mid-body: the temp file is gone; start the object again, or give up.
+                    onBytes?.Invoke(-received);
+                    if (attempt > _settings.StallRetries)
+                        throw StallGuard.Stalled(key, $"the download {ex.Message} (after {received} bytes)", attempt, _settings, ex);
+                }
+                catch (Exception ex) when (LocalFileError.From(ex, key, upload: false) is MediaOpsException local)
+                {
+                    throw local;
+                }
             }
         }
 
@@ -122,7 +134,7 @@ namespace MediaOps.Transfer
                         using (var body = response.ResponseStream)
                         {
                             int read;
-                            while ((read = await ReadBodyAsync(key, body, buffer, total, ct).ConfigureAwait(false)) > 0)
+                            while ((read = await ReadBodyAsync(key, body, buffer, total, response, ct).ConfigureAwait(false)) > 0)
                             {
                                 check.Append(buffer, 0, read);
                                 await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
@@ -148,11 +160,11 @@ namespace MediaOps.Transfer
             }
         }
 
-        private static async Task<int> ReadBodyAsync(string key, Stream body, byte[] buffer, long received, CancellationToken ct)
+        private async Task<int> ReadBodyAsync(string key, Stream body, byte[] buffer, long received, IDisposable response, CancellationToken ct)
         {
             try
             {
-                return await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+                return await StallGuard.ReadAsync(body, buffer, _settings, response, ct).ConfigureAwait(false);
             }
             catch (Amazon.Runtime.AmazonClientException ex)
             {

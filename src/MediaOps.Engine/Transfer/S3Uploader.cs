@@ -84,25 +84,32 @@ namespace MediaOps.Transfer
                 }
                 before.ThrowIfChanged(file.FullName);
                 var md5 = ContentHasher.Md5(buffer, 0, read);
-                var request = new PutObjectRequest
+                var crc32 = _crc32Parts ? Crc32.Base64(buffer, 0, read) : null;
+                var body = buffer;
+                // A fresh request per attempt: the SDK closes the body stream of a request it gave up on.
+                PutObjectRequest Request()
                 {
-                    BucketName = _bucket,
-                    Key = key,
-                    InputStream = new MemoryStream(buffer, 0, read, writable: false),
-                    AutoCloseStream = true,
-                    ContentType = contentType,
-                    MD5Digest = ContentHasher.Base64(md5),
-                    UseChunkEncoding = false,
-                    DisablePayloadSigning = _unsignedPayload,
-                };
-                if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
-                request.Metadata[ObjectDigest.Md5MetadataName] = ObjectDigest.StoredMd5Value(md5);
-                if (_crc32Parts)
-                {
-                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
-                    request.ChecksumCRC32 = Crc32.Base64(buffer, 0, read);
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = _bucket,
+                        Key = key,
+                        InputStream = new MemoryStream(body, 0, read, writable: false),
+                        AutoCloseStream = true,
+                        ContentType = contentType,
+                        MD5Digest = ContentHasher.Base64(md5),
+                        UseChunkEncoding = false,
+                        DisablePayloadSigning = _unsignedPayload,
+                    };
+                    if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
+                    request.Metadata[ObjectDigest.Md5MetadataName] = ObjectDigest.StoredMd5Value(md5);
+                    if (_crc32Parts)
+                    {
+                        request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
+                        request.ChecksumCRC32 = crc32;
+                    }
+                    return request;
                 }
-                await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+                await StallGuard.SendAsync(token => _s3.PutObjectAsync(Request(), token), _settings.UploadTimeoutFor(read), _settings, key, "PutObject", ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
                 return read;
             }
@@ -167,26 +174,31 @@ namespace MediaOps.Transfer
                 }
                 if (read != size)
                     throw new LocalFileException(LocalFileProblem.Changed, file.FullName, $"'{file.FullName}' changed size while it was uploaded");
-                var request = new UploadPartRequest
+                var crc32 = _crc32Parts ? Crc32.Base64(buffer, 0, read) : null; // given, so the SDK's slower CRC32 is skipped
+                var md5 = _crc32Parts ? null : ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read));
+                var body = buffer;
+                UploadPartRequest Request()
                 {
-                    BucketName = _bucket,
-                    Key = key,
-                    UploadId = uploadId,
-                    PartNumber = number,
-                    InputStream = new MemoryStream(buffer, 0, read, writable: false),
-                    PartSize = read,
-                    UseChunkEncoding = false,
-                    DisablePayloadSigning = _unsignedPayload,
-                };
-                string crc32 = null;
-                if (_crc32Parts)
-                {
-                    crc32 = Crc32.Base64(buffer, 0, read); // given, so the SDK's slower CRC32 is skipped
-                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
-                    request.ChecksumCRC32 = crc32;
+                    var request = new UploadPartRequest
+                    {
+                        BucketName = _bucket,
+                        Key = key,
+                        UploadId = uploadId,
+                        PartNumber = number,
+                        InputStream = new MemoryStream(body, 0, read, writable: false),
+                        PartSize = read,
+                        UseChunkEncoding = false,
+                        DisablePayloadSigning = _unsignedPayload,
+                    };
+                    if (_crc32Parts)
+                    {
+                        request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
+                        request.ChecksumCRC32 = crc32;
+                    }
+                    else request.MD5Digest = md5;
+                    return request;
                 }
-                else request.MD5Digest = ContentHasher.Base64(ContentHasher.Md5(buffer, 0, read));
-                var response = await _s3.UploadPartAsync(request, ct).ConfigureAwait(false);
+                var response = await StallGuard.SendAsync(token => _s3.UploadPartAsync(Request(), token), _settings.UploadTimeoutFor(read), _settings, key, $"UploadPart {number}", ct).ConfigureAwait(false);
                 onBytes?.Invoke(read);
                 // A CRC32 upload must list each part's checksum again when it is completed.
                 return new PartETag(number, response.ETag) { ChecksumCRC32 = crc32 };

@@ -30,6 +30,33 @@ namespace MediaOps.Transfer
         /// <summary>How often progress is reported (Write-Progress is not free; twice a second is plenty).</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+        /// <summary>Environment variable that overrides <see cref="ReadTimeout"/>, in seconds (e.g. 300 on a link that pauses for minutes).</summary>
+        public const string ReadTimeoutVariable = "MEDIAOPS_READ_TIMEOUT_SECONDS";
+
+        /// <summary>
+        /// How long a transfer may make no progress: a download that receives no byte for this long, or an upload
+        /// not answered within this plus its size at <see cref="SlowestRate"/>. 60 s, as the aws CLI's read timeout;
+        /// <see cref="ReadTimeoutVariable"/> overrides it. A stalled request is retried <see cref="StallRetries"/> times.
+        /// </summary>
+        public TimeSpan ReadTimeout { get; set; } = ReadTimeoutFrom(Environment.GetEnvironmentVariable);
+
+        /// <summary>Further attempts after a stalled request, before the item fails.</summary>
+        public int StallRetries { get; set; } = 2;
+
+        /// <summary>The slowest upload rate (bytes per second) that is not a stall: 64 KiB/s.</summary>
+        public const long SlowestRate = 64 * 1024;
+
+        /// <summary>The time an upload of <paramref name="bytes"/> may take before it counts as stalled.</summary>
+        public TimeSpan UploadTimeoutFor(long bytes) => ReadTimeout + TimeSpan.FromSeconds((double)bytes / SlowestRate);
+
+        internal static TimeSpan ReadTimeoutFrom(Func<string, string> environment)
+        {
+            var text = environment(ReadTimeoutVariable);
+            return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromSeconds(60);
+        }
+
         /// <summary>Part size for a file of <paramref name="length"/> bytes: ≥ PartSize, ≤ 10,000 parts, whole MiB.</summary>
         public long PartSizeFor(long length)
         {
