@@ -49,7 +49,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-$RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $Tools = Join-Path $PSScriptRoot 'bench_tools.py'
 $ModulePath = (Resolve-Path $ModulePath).Path
 $Stamp = [DateTime]::UtcNow.ToString('yyyyMMdd-HHmmss')
@@ -60,95 +60,16 @@ foreach ($tool in 'python3', 'aws', 'rclone', '/usr/bin/time') {
     if (-not (Get-Command $tool -ErrorAction SilentlyContinue)) { throw "The benchmark needs '$tool' (Debian: apt-get install time rclone; pip install awscli 'moto[server]')." }
 }
 
-# A fresh pwsh like this one (installed pwsh, or the .NET tool's pwsh.dll run by dotnet).
-$self = (Get-Process -Id $PID).Path
-$PwshCommand = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, (Join-Path $PSHOME 'pwsh.dll')) } else { @($self) }
+$PwshCommand = Get-BenchPwsh
+Set-BenchAwsEnvironment
 
-$env:AWS_ACCESS_KEY_ID = 'AKIAMEDIAOPSBENCH001'
-$env:AWS_SECRET_ACCESS_KEY = 'mediaops-bench-secret-not-real'
-$env:AWS_DEFAULT_REGION = 'us-east-1'
-$env:AWS_EC2_METADATA_DISABLED = 'true'
-# AWS_CA_BUNDLE: rclone refuses a CA bundle on its plain-HTTP transport (the endpoint is http:// anyway).
-Remove-Item Env:AWS_SESSION_TOKEN, Env:AWS_PROFILE, Env:AWS_STORAGE_BUCKET_NAME, Env:AWS_LOCATION, Env:AWS_S3_REGION_NAME, Env:AWS_S3_ENDPOINT_URL, Env:AWS_CA_BUNDLE -ErrorAction SilentlyContinue
-
-# ------------------------------------------------------------------ data
-
-function Initialize-Tree([string] $Name, [string[]] $Arguments) {
-    $path = Join-Path $DataPath $Name
-    $complete = "$path.complete"
-    if (-not (Test-Path $complete)) {
-        if (Test-Path $path) { Remove-Item $path -Recurse -Force }
-        Write-Host "Generating $Name ..." -ForegroundColor DarkGray
-        & python3 $Tools @Arguments
-        if ($LASTEXITCODE -ne 0) { throw "bench_tools.py $($Arguments[0]) failed" }
-        New-Item -ItemType File $complete | Out-Null
-    }
-    return $path
-}
+function Initialize-Tree([string] $Name, [string[]] $Arguments) { Initialize-BenchTree -DataPath $DataPath -Name $Name -Arguments $Arguments }
 
 function Get-TreeBytes([string] $Path) {
     (Get-ChildItem $Path -Recurse -File | Measure-Object Length -Sum).Sum
 }
 
-# ------------------------------------------------------------------ servers
-
-# Server CPU: utime + stime of the server's processes from /proc/<pid>/stat (clock ticks of 1/100 s).
-function Get-ServerCpu($Server) {
-    $ticks = 0L
-    foreach ($id in $Server.Pids) {
-        $stat = Get-Content "/proc/$id/stat" -Raw -ErrorAction SilentlyContinue
-        if (-not $stat) { continue }
-        $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
-        $ticks += [long]$fields[11] + [long]$fields[12]
-    }
-    return $ticks / 100.0
-}
-
-function Start-BenchServer([string] $Kind, [string[]] $Seed = @()) {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    if ($Kind -eq 'radosgw') {
-        # tests/tools/radosgw_launcher.py: one monitor, one memstore OSD, radosgw; stops when its stdin closes.
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
-        foreach ($a in (Join-Path $RepoRoot 'tests/tools/radosgw_launcher.py'), '--port', "$port", '--access-key', $env:AWS_ACCESS_KEY_ID,
-                       '--secret-key', $env:AWS_SECRET_ACCESS_KEY, '--memstore-gib', '8', '--exit-on-stdin-close') { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
-        $proc = [System.Diagnostics.Process]::Start($psi)
-        $errors = $proc.StandardError.ReadToEndAsync()
-        $line = $proc.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait([TimeSpan]::FromSeconds(180)) -or -not $line.Result) { $proc.StandardInput.Close(); throw "radosgw did not start: $(if ($errors.IsCompleted) { $errors.Result })" }
-        $info = $line.Result | ConvertFrom-Json
-        return [pscustomobject]@{ Kind = $Kind; Endpoint = $info.endpoint; Process = $proc; Log = (Join-Path $info.dir 'log/client.rgw.log')
-                                  Pids = @($info.pids.rgw, $info.pids.osd, $info.pids.mon) }
-    }
-    $log = Join-Path $Work "moto-$port.log"
-    $out = Join-Path $Work "moto-$port.out"
-    $quoted = (@('python3', $Tools, 'moto', "$port") + $Seed | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('bash')
-    $psi.ArgumentList.Add('-c'); $psi.ArgumentList.Add("exec $quoted >'$out' 2>'$log'")
-    $psi.UseShellExecute = $false
-    [void]$psi.Environment.Remove('INITIAL_NO_AUTH_ACTION_COUNT')
-    $proc = [System.Diagnostics.Process]::Start($psi)
-    $endpoint = "http://127.0.0.1:$port"
-    $deadline = [DateTime]::UtcNow.AddSeconds(180)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if ($proc.HasExited) { throw "moto exited early: $(Get-Content $log -Raw)" }
-        if ((Test-Path $out) -and (Select-String -Path $out -Pattern 'listening' -Quiet)) {
-            return [pscustomobject]@{ Kind = $Kind; Endpoint = $endpoint; Process = $proc; Log = $log; Pids = @($proc.Id) }
-        }
-        Start-Sleep -Milliseconds 200
-    }
-    $proc.Kill(); throw "moto did not start on $endpoint"
-}
-
-function Stop-BenchServer($Server) {
-    if (-not $Server -or $Server.Process.HasExited) { return }
-    if ($Server.Kind -eq 'radosgw') {
-        $Server.Process.StandardInput.Close()
-        if (-not $Server.Process.WaitForExit(60000)) { $Server.Process.Kill($true) }
-    } else { $Server.Process.Kill(); $Server.Process.WaitForExit(5000) | Out-Null }
-}
+function Start-Server([string] $Kind, [string[]] $Seed = @()) { Start-BenchServer -Kind $Kind -WorkPath $Work -Seed $Seed }
 
 function New-BenchBucket($Moto, [string] $Stem) {
     $name = "$Stem-" + [guid]::NewGuid().ToString('N').Substring(0, 10)
@@ -201,31 +122,21 @@ function Get-ClientCommand([string] $Name, [string] $Action, [string] $Source, $
 
 function Measure-Client([string] $Name, [string] $Action, [string] $Source, $Moto, [string] $Bucket) {
     $tag = "$Name-$Action-" + [guid]::NewGuid().ToString('N').Substring(0, 6)
-    $timeFile = Join-Path $Work "$tag.time"
     $outFile = Join-Path $Work "$tag.out"
     $resultFile = Join-Path $Work "$tag.result"
     $command = Get-ClientCommand $Name $Action $Source $Moto $Bucket $resultFile
-    $logStart = (Get-Item $Moto.Log).Length
-    $serverCpuStart = Get-ServerCpu $Moto
-    & /usr/bin/time -f '%e %U %S %M' -o $timeFile -- @command *> $outFile
-    $exit = $LASTEXITCODE
-    Start-Sleep -Milliseconds 300   # the server writes its log line after the response
-    $serverCpu = (Get-ServerCpu $Moto) - $serverCpuStart
-    $logEnd = (Get-Item $Moto.Log).Length
-    $fields = (Get-Content $timeFile | Select-Object -Last 1) -split ' '
-    if ($exit -ne 0) { throw "$Name $Action exited with $exit`n$(Get-Content $outFile -Raw)" }
-    $requests = & python3 $Tools count $Moto.Log $logStart $logEnd | ConvertFrom-Json -AsHashtable
+    $run = Measure-BenchProcess -Command $command -OutFile $outFile -Server $Moto
+    if ($run.Exit -ne 0) { throw "$Name $Action exited with $($run.Exit)`n$(Get-Content $outFile -Raw)" }
     # MediaOps reports its own duration (SyncResult.Duration): the wall time without pwsh start-up and import.
     $engine = if (Test-Path $resultFile) { [double]((Get-Content $resultFile -Raw).Trim() -split ' ')[0] } else { [double]::NaN }
     return [pscustomobject]@{
-        Client = $Name; Wall = [double]$fields[0]; Cpu = [double]$fields[1] + [double]$fields[2]
-        RssMB = [math]::Round([double]$fields[3] / 1024, 1); Requests = $requests; Engine = $engine; ServerCpu = $serverCpu
+        Client = $Name; Wall = $run.Wall; Cpu = $run.Cpu; RssMB = $run.RssMB; Requests = $run.Requests; Engine = $engine; ServerCpu = $run.ServerCpu
     }
 }
 
 function Invoke-Scenario([string] $Title, [long] $Files, [long] $Bytes, [scriptblock] $RunOnce, [int] $Times = $Repeat) {
     $Title = "[$ServerKind] $Title"
-    Write-Host "`n== $Title" -ForegroundColor Cyan
+    Write-Host "`n== $Title (load $(Get-BenchLoad))" -ForegroundColor Cyan
     $runs = [System.Collections.Generic.List[object]]::new()
     for ($r = 0; $r -lt $Times; $r++) {
         # rotate the order so no client always runs first (cache, moto warm-up)
@@ -313,7 +224,7 @@ function Invoke-ServerScenarios([string] $ServerKind) {
     if ($Scenario -contains 'SmallFirst' -or $Scenario -contains 'SmallNoop') {
         $small = Initialize-Tree "small-$SmallFiles" @('tree', (Join-Path $DataPath "small-$SmallFiles"), "$SmallFiles", '1024', '32768', '42')
         $smallBytes = Get-TreeBytes $small
-        $moto = Start-BenchServer $ServerKind
+        $moto = Start-Server $ServerKind
         try {
             $buckets = @{}
             $first = Invoke-Scenario "first sync, $SmallFiles small files" $SmallFiles $smallBytes {
@@ -359,7 +270,7 @@ function Invoke-ServerScenarios([string] $ServerKind) {
         $large = Initialize-Tree "large-$LargeFileMiB" @('big', (Join-Path $largeDir 'videos/lecture.mp4'), "$LargeFileMiB")
         $rows = Invoke-Scenario "one file of $LargeFileMiB MiB" 1 ([long]$LargeFileMiB * 1MB) {
             param($c)
-            $m = Start-BenchServer $ServerKind   # a fresh server per client: each holds the GiB in memory
+            $m = Start-Server $ServerKind   # a fresh server per client: each holds the GiB in memory
             try {
                 $b = New-BenchBucket $m $c.ToLowerInvariant()
                 $run = Measure-Client $c 'sync' $large $m $b
@@ -377,7 +288,7 @@ function Invoke-ServerScenarios([string] $ServerKind) {
         $compare = Initialize-Tree "compare-$n" @('tree', (Join-Path $DataPath "compare-$n"), "$n", '0', '64', '7')
         $bucket = 'compare-' + [guid]::NewGuid().ToString('N').Substring(0, 10)
         Write-Host "Seeding $n objects into $ServerKind ..." -ForegroundColor DarkGray
-        $moto = if ($ServerKind -eq 'moto') { Start-BenchServer $ServerKind -Seed @("$bucket=media/=$compare") } else { Start-BenchServer $ServerKind }
+        $moto = if ($ServerKind -eq 'moto') { Start-Server $ServerKind -Seed @("$bucket=media/=$compare") } else { Start-Server $ServerKind }
         try {
             if ($ServerKind -ne 'moto') {
                 & aws --endpoint-url $moto.Endpoint s3api create-bucket --bucket $bucket | Out-Null
@@ -400,7 +311,9 @@ function Get-Row([string] $Kind, [string] $Like, [string] $Name) { $results | Wh
 $targets = [System.Collections.Generic.List[object]]::new()
 function Add-Target([string] $Name, [bool] $Pass, [string] $Detail) { $targets.Add([pscustomobject]@{ Target = $Name; Result = if ($Pass) { 'PASS' } else { 'FAIL' }; Detail = $Detail }) }
 # Where the time went: client CPU, server CPU, and the rest (waiting: network, locks, round trips).
-function Get-Split($Row) { '{0:N2} s = client CPU {1:N2} s, server CPU {2:N2} s' -f $Row.Wall, $Row.Cpu, $Row.ServerCpu }
+# Waiting = wall - client CPU - server CPU (round trips, locks, the other processes of a shared machine; on two
+# cores client and server CPU overlap, so a negative rest means both were busy at once).
+function Get-Split($Row) { '{0:N2} s = client CPU {1:N2} s + server CPU {2:N2} s + waiting {3:N2} s' -f $Row.Wall, $Row.Cpu, $Row.ServerCpu, ($Row.Wall - $Row.Cpu - $Row.ServerCpu) }
 
 # Issue 16's targets are on radosgw (moto is the bottleneck of its own figures); moto's rows are printed above.
 foreach ($kind in @($Server | Where-Object { $_ -eq 'radosgw' }) + @($Server | Where-Object { $_ -ne 'radosgw' })) {
@@ -450,7 +363,7 @@ $elapsed = [DateTime]::UtcNow - $started
 Write-Host ("Benchmark took {0:N0} s; data in {1}" -f $elapsed.TotalSeconds, $DataPath)
 
 $summary = [pscustomobject]@{
-    Utc = $Stamp; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"
+    Utc = $Stamp; LoadAtEnd = Get-BenchLoad; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"
     Versions = [pscustomobject]@{ aws = (& aws --version 2>&1 | Out-String).Trim(); rclone = (& rclone version | Select-Object -First 1); pwsh = $PSVersionTable.PSVersion.ToString() }
     PwshStartupSeconds = $startupWall; NoopListFloor = $floors; Sessions = $sessions; Repeat = $Repeat; MediaOpsChecksums = $MediaOpsChecksums; Results = $results; Targets = $targets
 }

@@ -40,36 +40,13 @@ $Writer = Join-Path $RepoRoot 'tests/tools/inventory_report.py'
 $ModulePath = (Resolve-Path $ModulePath).Path
 $Work = Join-Path $DataPath ("run-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory -Path $Work -Force | Out-Null
-$env:AWS_ACCESS_KEY_ID = 'AKIAMEDIAOPSBENCH001'
-$env:AWS_SECRET_ACCESS_KEY = 'mediaops-bench-secret-not-real'
-$env:AWS_DEFAULT_REGION = 'us-east-1'
-$env:AWS_EC2_METADATA_DISABLED = 'true'
-$self = (Get-Process -Id $PID).Path
-$Pwsh = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, (Join-Path $PSHOME 'pwsh.dll')) } else { @($self) }
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+Set-BenchAwsEnvironment
+$Pwsh = Get-BenchPwsh
 $results = [System.Collections.Generic.List[object]]::new()
 
-function Start-Moto([string[]] $Seed = @()) {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    $log = Join-Path $Work "moto-$port.log"; $out = Join-Path $Work "moto-$port.out"
-    $quoted = (@('python3', $Tools, 'moto', "$port") + $Seed | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('bash')
-    $psi.ArgumentList.Add('-c'); $psi.ArgumentList.Add("exec $quoted >'$out' 2>'$log'")
-    $psi.UseShellExecute = $false
-    [void]$psi.Environment.Remove('INITIAL_NO_AUTH_ACTION_COUNT')
-    $proc = [System.Diagnostics.Process]::Start($psi)
-    $deadline = [DateTime]::UtcNow.AddSeconds(900)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if ($proc.HasExited) { throw "moto exited early: $(Get-Content $log -Raw)" }
-        if ((Test-Path $out) -and (Select-String -Path $out -Pattern 'listening' -Quiet)) {
-            return [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port"; Process = $proc; Log = $log }
-        }
-        Start-Sleep -Milliseconds 200
-    }
-    $proc.Kill(); throw "moto did not start"
-}
-
-function Stop-Moto($Moto) { if ($Moto -and -not $Moto.Process.HasExited) { $Moto.Process.Kill(); $Moto.Process.WaitForExit(5000) | Out-Null } }
+function Start-Moto([string[]] $Seed = @()) { Start-BenchServer -Kind moto -WorkPath $Work -Seed $Seed -TimeoutSeconds 900 }
+function Stop-Moto($Moto) { Stop-BenchServer $Moto }
 
 function Invoke-Writer([string[]] $Arguments) {
     $out = & python3 $Writer @Arguments 2>&1
@@ -80,18 +57,14 @@ function Invoke-Writer([string[]] $Arguments) {
 # One MediaOps process under /usr/bin/time; the script writes '<seconds> <detail>' to $Out. Returns wall, CPU, RSS, requests.
 function Measure-MediaOps($Moto, [string] $Script) {
     $tag = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $timeFile = Join-Path $Work "$tag.time"; $outFile = Join-Path $Work "$tag.out"; $resultFile = Join-Path $Work "$tag.result"
+    $outFile = Join-Path $Work "$tag.out"; $resultFile = Join-Path $Work "$tag.result"
     $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; `$Out = '$resultFile'; $Script"
-    $logStart = (Get-Item $Moto.Log).Length
-    & /usr/bin/time -f '%e %U %S %M' -o $timeFile -- @Pwsh -NoProfile -NonInteractive -Command $full *> $outFile
-    if ($LASTEXITCODE -ne 0) { throw "MediaOps run failed:`n$(Get-Content $outFile -Raw)" }
-    Start-Sleep -Milliseconds 500
-    $requests = & python3 $Tools count $Moto.Log $logStart (Get-Item $Moto.Log).Length | ConvertFrom-Json -AsHashtable
-    $fields = (Get-Content $timeFile | Select-Object -Last 1) -split ' '
+    $run = Measure-BenchProcess -Command (@($Pwsh) + @('-NoProfile', '-NonInteractive', '-Command', $full)) -OutFile $outFile -Server $Moto
+    if ($run.Exit -ne 0) { throw "MediaOps run failed:`n$(Get-Content $outFile -Raw)" }
     $result = ((Get-Content $resultFile -Raw).Trim() -split ' ')
     [pscustomobject]@{
-        Wall = [double]$fields[0]; Cpu = [double]$fields[1] + [double]$fields[2]; RssMB = [math]::Round([double]$fields[3] / 1024, 1)
-        Seconds = [double]$result[0]; Detail = ($result | Select-Object -Skip 1) -join ' '; Requests = $requests
+        Wall = $run.Wall; Cpu = $run.Cpu; RssMB = $run.RssMB; ServerCpu = $run.ServerCpu
+        Seconds = [double]$result[0]; Detail = ($result | Select-Object -Skip 1) -join ' '; Requests = $run.Requests
     }
 }
 
@@ -100,11 +73,13 @@ function Get-Count($Requests, [string] $Kind) { if ($Requests.ContainsKey($Kind)
 function Add-Result([string] $Name, [long] $Names, $Run, [string] $Note) {
     $row = [pscustomobject]@{
         Scenario = $Name; Names = $Names; Seconds = $Run.Seconds; Wall = $Run.Wall; NamesPerSecond = [math]::Round($Names / [math]::Max($Run.Seconds, 0.001))
-        PeakRssMB = $Run.RssMB; Cpu = $Run.Cpu; Head = Get-Count $Run.Requests 'HEAD HeadObject'; GetObject = Get-Count $Run.Requests 'GET GetObject'
+        PeakRssMB = $Run.RssMB; Cpu = $Run.Cpu; ServerCpu = $Run.ServerCpu; Head = Get-Count $Run.Requests 'HEAD HeadObject'; GetObject = Get-Count $Run.Requests 'GET GetObject'
         List = Get-Count $Run.Requests 'GET ListObjectsV2'; Put = Get-Count $Run.Requests 'PUT PutObject'; Detail = $Run.Detail; Note = $Note
     }
     $results.Add($row)
     Write-Host ("   {0,-34} {1,9:N0} names {2,8:N1} s {3,9:N0}/s {4,7:N0} MB  HEAD {5,7:N0}  GET {6,3}  LIST {7,4}  {8}" -f $row.Scenario, $row.Names, $row.Seconds, $row.NamesPerSecond, $row.PeakRssMB, $row.Head, $row.GetObject, $row.List, $row.Detail)
+    # Where the time went (whole process): client CPU, the server's CPU from /proc, the rest waiting.
+    Write-Host ("   {0,-34} whole process {1:N1} s = client CPU {2:N1} s + server CPU {3:N1} s + waiting {4:N1} s (load {5})" -f '', $Run.Wall, $Run.Cpu, $Run.ServerCpu, ($Run.Wall - $Run.Cpu - $Run.ServerCpu), (Get-BenchLoad))
 }
 
 # Counts rows by status without keeping them: the pipeline stays streaming, so the RSS is MediaOps's.

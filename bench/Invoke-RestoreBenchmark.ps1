@@ -28,22 +28,22 @@ Set-StrictMode -Version Latest
 $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
 Import-Module (Join-Path $RepoRoot 'tests/Pester/TestHarness.psm1') -Force
-$self = (Get-Process -Id $PID).Path
-$Pwsh = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, (Join-Path $PSHOME 'pwsh.dll')) } else { @($self) }
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+$Pwsh = Get-BenchPwsh
+$Work = Join-Path ([IO.Path]::GetTempPath()) ('mediaops-bench-restore-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory -Path $Work -Force | Out-Null
 
-# Runs a MediaOps script in a fresh pwsh under /usr/bin/time; returns wall seconds, peak RSS (MiB) and the script's last line.
-function Measure-Pwsh([string] $Script) {
-    $timeFile = New-TemporaryFile
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $out = & /usr/bin/time -v -o $timeFile @Pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; $Script" 2>&1
-    $watch.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "MediaOps run failed: $($out | Out-String)" }
-    $rss = [long](((Get-Content $timeFile) -match 'Maximum resident set size') -replace '\D', '')
-    Remove-Item $timeFile
-    [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = [math]::Round($rss / 1024, 1); Last = ($out | Select-Object -Last 1) }
+# Runs a MediaOps script in a fresh pwsh under /usr/bin/time; returns wall seconds, peak RSS (MiB), the script's
+# last line, and where the time went (client CPU, the server's CPU from /proc).
+function Measure-Pwsh([string] $Script, $Server) {
+    $outFile = Join-Path $Work ([guid]::NewGuid().ToString('N').Substring(0, 8) + '.out')
+    $run = Measure-BenchProcess -Command (@($Pwsh) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Script")) -OutFile $outFile -Server $Server
+    if ($run.Exit -ne 0) { throw "MediaOps run failed: $(Get-Content $outFile -Raw)" }
+    $split = 'client CPU {0:N1} s + server CPU {1:N1} s + waiting {2:N1} s (load {3})' -f $run.Cpu, $run.ServerCpu, ($run.Wall - $run.Cpu - $run.ServerCpu), (Get-BenchLoad)
+    [pscustomobject]@{ Seconds = $run.Wall; PeakMiB = $run.RssMB; Last = (Get-Content $outFile | Select-Object -Last 1); Split = $split }
 }
 
-$moto = Start-MotoServer
+$moto = Start-BenchServer -Kind moto -WorkPath $Work
 try {
     Set-TestAwsEnvironment -Endpoint $moto.Endpoint
     $E = $moto.Endpoint
@@ -76,12 +76,12 @@ try {
     $watch.Stop()
     $awsSeconds = $watch.Elapsed.TotalSeconds / $sample.Count * $Keys
 
-    $run = Measure-Pwsh "`$r = Restore-MediaVersion -BucketName '$bucket' -Prefix media -EndpointUrl '$E' -Region us-east-1 -AsOf ([datetime]::Parse('$asOf').ToUniversalTime()) -Force -Concurrency $Concurrency; if (`$r.Failed) { exit 3 }; '{0} {1}' -f `$r.Transferred, `$r.Duration.TotalSeconds"
+    $run = Measure-Pwsh "`$r = Restore-MediaVersion -BucketName '$bucket' -Prefix media -EndpointUrl '$E' -Region us-east-1 -AsOf ([datetime]::Parse('$asOf').ToUniversalTime()) -Force -Concurrency $Concurrency; if (`$r.Failed) { exit 3 }; '{0} {1}' -f `$r.Transferred, `$r.Duration.TotalSeconds" $moto
     $restored, $engineSeconds = ($run.Last -split ' ')
     if ([int]$restored -ne $Keys - $sample.Count) { throw "Restore-MediaVersion restored $restored keys, expected $($Keys - $sample.Count) (the aws loop did $($sample.Count))." }
     $mediaOpsSeconds = $run.Seconds / [int]$restored * $Keys
 }
-finally { $moto | Stop-MotoServer }
+finally { Stop-BenchServer $moto }
 
 # Planning memory against the synthetic versioned bucket.
 $port = Get-FreeTcpPort
@@ -93,16 +93,17 @@ try {
         catch { if ([datetime]::UtcNow -gt $deadline) { throw 'versions_server.py did not start' }; Start-Sleep -Milliseconds 200 }
     }
     # As of 90 minutes in: version 1 is the state then, so every key is planned (100,000 SyncItems stream out).
-    $plan = Measure-Pwsh "`$n = 0; Restore-MediaVersion -BucketName bench -Prefix media -EndpointUrl 'http://127.0.0.1:$port' -Region us-east-1 -AsOf ([datetime]'2026-01-01T01:30:00Z').ToUniversalTime() -WhatIf | ForEach-Object { if (`$_ -is [MediaOps.SyncItem]) { `$n++ } }; `$n"
+    $plan = Measure-Pwsh "`$n = 0; Restore-MediaVersion -BucketName bench -Prefix media -EndpointUrl 'http://127.0.0.1:$port' -Region us-east-1 -AsOf ([datetime]'2026-01-01T01:30:00Z').ToUniversalTime() -WhatIf | ForEach-Object { if (`$_ -is [MediaOps.SyncItem]) { `$n++ } }; `$n" ([pscustomobject]@{ Pids = @($server.Id) })
     if ([int]$plan.Last -ne $PlanKeys) { throw "The plan listed $($plan.Last) keys, expected $PlanKeys." }
 }
 finally { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue }
 
 $rows = @(
-    [pscustomobject]@{ Scenario = "restore $Keys changed keys"; Client = 'MediaOps'; Seconds = [math]::Round($mediaOpsSeconds, 1); Note = "Restore-MediaVersion -Concurrency $Concurrency, whole process (engine $([math]::Round([double]$engineSeconds, 1)) s for $restored keys), scaled to $Keys" }
+    [pscustomobject]@{ Scenario = "restore $Keys changed keys"; Client = 'MediaOps'; Seconds = [math]::Round($mediaOpsSeconds, 1); Note = "Restore-MediaVersion -Concurrency $Concurrency, whole process (engine $([math]::Round([double]$engineSeconds, 1)) s for $restored keys; $($run.Split)), scaled to $Keys" }
     [pscustomobject]@{ Scenario = "restore $Keys changed keys"; Client = 'aws loop'; Seconds = [math]::Round($awsSeconds, 1); Note = "list-object-versions + copy-object per key, timed on $($sample.Count) keys, scaled to $Keys" }
-    [pscustomobject]@{ Scenario = "plan $PlanKeys keys x 3 versions"; Client = 'MediaOps'; Seconds = [math]::Round($plan.Seconds, 1); Note = "peak RSS $($plan.PeakMiB) MiB (target < 300 MB)" }
+    [pscustomobject]@{ Scenario = "plan $PlanKeys keys x 3 versions"; Client = 'MediaOps'; Seconds = [math]::Round($plan.Seconds, 1); Note = "peak RSS $($plan.PeakMiB) MiB (target < 300 MB); $($plan.Split)" }
 )
+Remove-Item $Work -Recurse -Force -ErrorAction SilentlyContinue
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 Write-Host ("Restore ratio MediaOps / aws copy-object loop: {0:0.000}x ({1:0.0}x faster)" -f ($mediaOpsSeconds / $awsSeconds), ($awsSeconds / $mediaOpsSeconds)) -ForegroundColor Cyan
 Write-Host ("Planning memory: peak RSS {0} MiB for {1:N0} keys x 3 versions: {2}" -f $plan.PeakMiB, $PlanKeys, $(if ($plan.PeakMiB * 1MB -lt 300MB) { 'PASS' } else { 'FAIL' })) -ForegroundColor Cyan
