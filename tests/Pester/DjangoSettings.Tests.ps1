@@ -88,6 +88,18 @@ Describe 'New-MediaDjangoSettings output in Django' {
         $envText | Should -Match '(?m)^# AWS_SECRET_ACCESS_KEY=$'
     }
 
+    It 'keeps boto3 checksums to "when required" for an S3-compatible endpoint only, saying why (<Format>)' -ForEach @(
+        @{ Format = 'Python'; Line = 'os.environ.setdefault("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")' }
+        @{ Format = 'Env'; Line = 'AWS_RESPONSE_CHECKSUM_VALIDATION=when_required' }
+    ) {
+        $compatible = New-MediaDjangoSettings -BucketName myapp-prod-media -Region eu-west-1 -EndpointUrl http://127.0.0.1:9000 -Format $Format
+        $compatible | Should -Match ([regex]::Escape($Line))
+        $compatible | Should -Match '1482 and 1498'
+        New-MediaDjangoSettings -BucketName myapp-prod-media -Region eu-west-1 -Format $Format | Should -Not -Match 'CHECKSUM'
+        $r = Invoke-DjangoCheck (New-MediaDjangoSettings -BucketName myapp-prod-media -Region eu-west-1 -EndpointUrl http://127.0.0.1:9000 -DjangoVersion 3.2)
+        $r.request_checksum_calculation | Should -Be 'when_required'
+    }
+
     It 'refuses a bad custom domain with an InvalidArgument error' {
         { New-MediaDjangoSettings -BucketName myapp-prod-media -CustomDomain 'https://x.example.com' -ErrorAction Stop } |
             Should -Throw -ErrorId 'MediaOps.InvalidCustomDomain,MediaOps.Commands.NewMediaDjangoSettingsCommand'
@@ -107,6 +119,8 @@ Describe 'Django storage with least-privilege credentials (IAM-enforcing moto)' 
         $settings = New-MediaDjangoSettings -BucketName $Bucket -Prefix media -Region us-east-1 -EndpointUrl $Lab.Endpoint -DjangoVersion $Version
         $r = Use-MotoIamUser -User $Lab.App -ScriptBlock { Invoke-DjangoCheck $settings 'exercise' }
         $r.endpoint_url | Should -Be $Lab.Endpoint
+        $r.request_checksum_calculation | Should -Be 'when_required'   # the settings set it before boto3 made a client
+        $r.response_checksum_validation | Should -Be 'when_required'
         $r.read | Should -Be 'django body'
         $r.saved | Should -Be 'mediaops-django/probe file.txt'
         $r.second | Should -Not -Be $r.saved             # file_overwrite False: a new name, nothing replaced

@@ -13,6 +13,7 @@ name. It reports that it did (`backend_alias_used`).
 """
 import importlib.util
 import json
+import os
 import sys
 
 
@@ -56,6 +57,9 @@ def main():
         "settings": sorted(values),
         "staticfiles_backend": values.get("STORAGES", {}).get("staticfiles", {}).get("BACKEND"),
     }
+    # What the settings left for botocore's config chain (New-MediaDjangoSettings -EndpointUrl sets them).
+    report["request_checksum_calculation"] = os.environ.get("AWS_REQUEST_CHECKSUM_CALCULATION")
+    report["response_checksum_validation"] = os.environ.get("AWS_RESPONSE_CHECKSUM_VALIDATION")
     for option in ("bucket_name", "region_name", "location", "default_acl", "file_overwrite",
                    "querystring_auth", "custom_domain", "endpoint_url", "addressing_style"):
         report[option] = getattr(storage, option, None)

@@ -19,6 +19,25 @@ namespace MediaOps.Django
 
         private static readonly Regex DomainPattern = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?$", RegexOptions.CultureInvariant);
 
+        /// <summary>
+        /// boto3's own settings (botocore's config chain reads them when a client is made) that keep checksums to the
+        /// operations that require them. Environment variables, not a client_config option: django-storages before
+        /// 1.14.4 (Debian's 1.13) rejects client_config, and Django before 4.2 has no STORAGES OPTIONS to put it in,
+        /// while every botocore reads these (those before 1.36 have no such checksums and ignore them).
+        /// </summary>
+        internal static readonly (string Name, string Value)[] ChecksumWhenRequired =
+        {
+            ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
+            ("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
+        };
+
+        private static readonly string[] ChecksumComment =
+        {
+            "# boto3 1.36+ adds CRC checksums to every upload and checks them on every download by default; many",
+            "# S3-compatible servers refuse or mangle those requests (django-storages issues 1482 and 1498). \"when_required\"",
+            "# keeps checksums to the operations that need them. Older boto3 ignores these settings.",
+        };
+
         /// <summary>Problems a caller should hear about (not errors): e.g. private media behind a custom domain.</summary>
         public static IReadOnlyList<string> Warnings(DjangoSettingsOptions o)
         {
@@ -62,6 +81,8 @@ namespace MediaOps.Django
             {
                 py.AppendLine($"AWS_S3_ENDPOINT_URL = os.environ.get(\"AWS_S3_ENDPOINT_URL\", {Py(o.EndpointUrl)})");
                 py.AppendLine("AWS_S3_ADDRESSING_STYLE = \"path\"  # S3-compatible endpoints: path-style, as MediaOps uses");
+                foreach (var line in ChecksumComment) py.AppendLine(line);
+                foreach (var (name, value) in ChecksumWhenRequired) py.AppendLine($"os.environ.setdefault({Py(name)}, {Py(value)})");
             }
             py.AppendLine("AWS_DEFAULT_ACL = None  # no object ACLs: access is decided by the bucket (BucketOwnerEnforced)");
             py.AppendLine("AWS_S3_FILE_OVERWRITE = False  # a second upload with the same name gets a new name");
@@ -120,7 +141,12 @@ namespace MediaOps.Django
             if (!string.IsNullOrEmpty(o.Region)) env.AppendLine($"AWS_S3_REGION_NAME={Env(o.Region)}");
             else env.AppendLine("# AWS_S3_REGION_NAME=   (set the bucket's region)");
             env.AppendLine($"AWS_LOCATION={Env(o.Location)}");
-            if (o.EndpointUrl != null) env.AppendLine($"AWS_S3_ENDPOINT_URL={Env(o.EndpointUrl)}");
+            if (o.EndpointUrl != null)
+            {
+                env.AppendLine($"AWS_S3_ENDPOINT_URL={Env(o.EndpointUrl)}");
+                foreach (var line in ChecksumComment) env.AppendLine(line);
+                foreach (var (name, value) in ChecksumWhenRequired) env.AppendLine($"{name}={value}");
+            }
             env.AppendLine("# Credentials: prefer an IAM role (instance profile, ECS task role, EKS web identity) and set none.");
             env.AppendLine("# Otherwise inject these from a secret store at deploy time; never write their values here:");
             env.AppendLine("# AWS_ACCESS_KEY_ID=");

@@ -44,9 +44,23 @@ namespace MediaOps.Engine.Tests
         {
             var env = DjangoSettingsWriter.Write(Options(o => { o.Format = DjangoSettingsFormat.Env; o.EndpointUrl = "http://127.0.0.1:9000"; }));
             var assignments = env.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("#")).ToArray();
-            Assert.Equal(new[] { "AWS_STORAGE_BUCKET_NAME=myapp-prod-media", "AWS_S3_REGION_NAME=eu-west-1", "AWS_LOCATION=media", "AWS_S3_ENDPOINT_URL=http://127.0.0.1:9000" }, assignments);
+            Assert.Equal(new[] { "AWS_STORAGE_BUCKET_NAME=myapp-prod-media", "AWS_S3_REGION_NAME=eu-west-1", "AWS_LOCATION=media", "AWS_S3_ENDPOINT_URL=http://127.0.0.1:9000",
+                "AWS_REQUEST_CHECKSUM_CALCULATION=when_required", "AWS_RESPONSE_CHECKSUM_VALIDATION=when_required" }, assignments);
             Assert.Contains("# AWS_ACCESS_KEY_ID=", env);
             Assert.Contains("# AWS_SECRET_ACCESS_KEY=", env);
+        }
+
+        [Theory]
+        [InlineData(DjangoSettingsFormat.Python, "4.2", "os.environ.setdefault(\"AWS_REQUEST_CHECKSUM_CALCULATION\", \"when_required\")")]
+        [InlineData(DjangoSettingsFormat.Python, "3.2", "os.environ.setdefault(\"AWS_RESPONSE_CHECKSUM_VALIDATION\", \"when_required\")")]
+        [InlineData(DjangoSettingsFormat.Env, "4.2", "AWS_REQUEST_CHECKSUM_CALCULATION=when_required")]
+        public void An_S3_compatible_endpoint_keeps_boto3_checksums_to_when_required_with_the_reason(DjangoSettingsFormat format, string django, string line)
+        {
+            var withEndpoint = DjangoSettingsWriter.Write(Options(o => { o.Format = format; o.DjangoVersion = Version.Parse(django); o.EndpointUrl = "http://127.0.0.1:9000"; }));
+            Assert.Contains(line, withEndpoint);
+            Assert.Contains("django-storages issues 1482 and 1498", withEndpoint);
+            var aws = DjangoSettingsWriter.Write(Options(o => { o.Format = format; o.DjangoVersion = Version.Parse(django); }));
+            Assert.DoesNotContain("CHECKSUM", aws);
         }
 
         [Fact]
