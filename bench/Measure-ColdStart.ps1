@@ -1,4 +1,4 @@
-#requires -Version 7.0
+﻿#requires -Version 7.0
 <#
 .SYNOPSIS
     Where a fresh pwsh spends its time on Import-Module MediaOps and the first cmdlet: wall and CPU per

@@ -1,4 +1,4 @@
-<#
+﻿<#
 .SYNOPSIS
     The MediaOps demo: the whole Django media cutover runbook against a local moto S3 on generated sample media.
 .DESCRIPTION

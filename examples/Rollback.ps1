@@ -1,4 +1,4 @@
-<#
+﻿<#
 .SYNOPSIS
     Rolls the Django media back from S3 to the local MEDIA_ROOT without losing what was uploaded after cutover;
     or, with -InBucket, undoes a bad change inside the bucket (a bulk overwrite or delete) from its version history.

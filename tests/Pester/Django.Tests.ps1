@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # Interop with a real Django site (tests/django: Debian python3-django + python3-django-storages, sqlite in a
 # temp dir, AWS_LOCATION = "media", AWS_QUERYSTRING_AUTH = True, AWS_S3_ENDPOINT_URL = moto).
 # Django is the judge: what MediaOps (and the aws CLI) put in S3 must open through default_storage, what Django

@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # The examples users copy must run: Cutover.ps1, Rollback.ps1 and MediaStorage.Tests.ps1 against moto.
 
 BeforeAll {

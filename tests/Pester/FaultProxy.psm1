@@ -1,4 +1,4 @@
-# Pester helpers for tests/tools/fault_proxy.py: a fault-injecting, request-counting proxy in front of
+﻿# Pester helpers for tests/tools/fault_proxy.py: a fault-injecting, request-counting proxy in front of
 # moto. MediaOps gets the proxy's URL as -EndpointUrl; the aws CLI keeps talking to moto directly.
 
 $script:ProxyScript = (Resolve-Path (Join-Path $PSScriptRoot '../tools/fault_proxy.py')).Path

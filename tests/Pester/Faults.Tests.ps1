@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # Fault tolerance: MediaOps talks to moto through tests/tools/fault_proxy.py, which injects 503 SlowDown,
 # 500 InternalError and dropped connections, fails chosen requests, corrupts upload bodies (and checks
 # Content-MD5/x-amz-checksum-* as AWS does; moto does not). Every verdict is read straight from moto

@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # Issue 17, first half: -Delete never removes what still exists locally (symlinked or unreadable
 # subtrees, a listing that breaks S3's promises, an empty folder or a root prefix), restores miss
 # nothing and overwrite nothing, and MediaOps' own temp files and spools never touch the user's.

@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # Proves the IAM test harness (IamHarness.psm1 + moto_launcher.py) before other tests rely on it:
 # a user holding only the reference runbook's policy can work under media/ and nowhere else,
 # with the aws CLI and with MediaOps. Known moto limits are named where a result depends on them.

@@ -1,4 +1,4 @@
-# IAM test harness: a private moto that enforces IAM policies, users that hold exactly a given
+﻿# IAM test harness: a private moto that enforces IAM policies, users that hold exactly a given
 # policy, and their keys as a PSCredential. Nothing here ships in the module.
 #
 # How it works: moto starts with a huge INITIAL_NO_AUTH_ACTION_COUNT, so setup calls (buckets,

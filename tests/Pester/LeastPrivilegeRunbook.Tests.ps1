@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # "Done when" of issue 5: generate the policy, give it to a fresh IAM user, and every cmdlet a
 # runbook needs works with that user's keys (a PSCredential) in an IAM-enforcing moto.
 # moto limits these results rely on (IamHarness.psm1): s3:prefix conditions are emulated by the

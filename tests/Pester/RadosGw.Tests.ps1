@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # The runbook's steps against Ceph's RADOS Gateway (radosgw 16, Debian 12), a second real S3 server next to moto.
 # .ci/run starts one and exports MEDIAOPS_TEST_RGW_ENDPOINT; otherwise this file starts its own
 # (tests/tools/radosgw_launcher.py: one monitor, one memstore OSD, auth none, loopback only).

@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHarness.psm1') -Force
     Import-Module $env:MEDIAOPS_MODULE_PATH -Force

@@ -1,4 +1,4 @@
-# Test harness for the Pester tier: moto on a free loopback port, unique bucket names,
+﻿# Test harness for the Pester tier: moto on a free loopback port, unique bucket names,
 # the aws CLI pointed at moto, throwaway media trees. Nothing here ships in the module.
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path

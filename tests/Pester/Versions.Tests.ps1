@@ -1,4 +1,4 @@
-#requires -Modules Pester
+﻿#requires -Modules Pester
 # Point-in-time recovery (issue 12) against moto with versioning, the aws CLI and botocore as witnesses:
 # the time T that splits the history is read from the server's own stamps, never guessed.
 BeforeAll {
