@@ -21,7 +21,8 @@
     Write the evidence of every step that ran with Export-MediaReport to each of these files (.html; .md for
     Markdown), also when the cutover stops: the report then shows the failure that stopped it first, with what to do.
 .PARAMETER SkipFinalPassPause
-    Do not wait for Enter before the final pass (for automation: stop uploads before starting the script).
+    Do not wait for Enter before the final pass. The script waits only on an interactive console; under
+    -NonInteractive, with redirected input, or in a runbook host it never waits (stop uploads before starting it).
 .EXAMPLE
     ./Cutover.ps1 -Path /srv/app/media -BucketName myapp-prod-media -NamesCsv ./names.csv -StateFile ./cutover.json -ReportPath ./cutover-report.html, ./cutover-report.md
 .EXAMPLE
@@ -45,6 +46,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# Tables and counts are shown unless the caller asked otherwise (-InformationAction).
+if (-not $PSBoundParameters.ContainsKey('InformationAction')) { $InformationPreference = 'Continue' }
 if ($ModulePath) { Import-Module $ModulePath } elseif (-not (Get-Module MediaOps)) { Import-Module MediaOps }
 
 # The target parameters every MediaOps cmdlet takes; empty values fall back to the app's environment.
@@ -60,12 +63,17 @@ function Write-Evidence {
     if ($evidence.Count -eq 0) { return }
     foreach ($file in $ReportPath) {
         $report = $evidence | Export-MediaReport -Path $file -Title "Media cutover s3://$BucketName/$($Prefix.Trim('/'))/" -Confirm:$false
-        Write-Host "Evidence report ($($report.Verdict)): $($report.FullName)"
+        Write-Information "Evidence report ($($report.Verdict)): $($report.FullName)"
     }
 }
 function Write-Step([string] $Title) { Write-Host "`n== $Title" -ForegroundColor Cyan }
-# Tables go to the information stream (Write-Host), so callers can silence them with 6>$null.
-function Show([object[]] $Rows) { if ($Rows) { $Rows | Format-Table -AutoSize -Wrap | Out-String -Width 160 | Write-Host } }
+# Tables go to the information stream, so callers can silence them with -InformationAction Ignore or 6>$null.
+function Show([object[]] $Rows) { if ($Rows) { Write-Information ($Rows | Format-Table -Wrap | Out-String -Width 120).TrimEnd() } }
+# Read-Host would wait forever (or fail) where nobody can press Enter: -NonInteractive, piped input, runbook hosts.
+function Test-InteractiveConsole {
+    $nonInteractiveSwitch = @([Environment]::GetCommandLineArgs() | Where-Object { $_ -match '^-noni' }).Count -gt 0
+    $Host.Name -eq 'ConsoleHost' -and [Environment]::UserInteractive -and -not [Console]::IsInputRedirected -and -not $nonInteractiveSwitch
+}
 function Stop-Cutover([string] $Step, [string] $Why) {
     Write-Host "Cutover stopped at '$Step': $Why" -ForegroundColor Red
     Write-Evidence
@@ -115,7 +123,7 @@ $steps.Sync = $sync
 Add-Evidence $sync
 Assert-Sync 'sync' $sync
 
-if (-not $SkipFinalPassPause) {
+if (-not $SkipFinalPassPause -and (Test-InteractiveConsole)) {
     Read-Host 'Put the app in maintenance (stop uploads), then press Enter for the final pass' | Out-Null
 }
 Write-Step "5. Final pass (copies what changed since the sync)"
@@ -137,7 +145,7 @@ if ($NamesCsv) {
     if (-not $names) { Stop-Cutover 'Test-MediaObject' "$NamesCsv has no rows: export the names with a header (id,file) and run again." }
     $checks = @($names | Test-MediaObject @target -Path $Path)
     $failed = @($checks | Where-Object { $_.Status -in 'Fail', 'Error' })
-    Write-Host ("{0} names: {1} pass, {2} fail" -f $checks.Count, ($checks.Count - $failed.Count), $failed.Count)
+    Write-Information ("{0} names: {1} pass, {2} fail" -f $checks.Count, ($checks.Count - $failed.Count), $failed.Count)
     Show ($failed | Select-Object Name, Key, Status, Message)
     $steps.Objects = $checks
     Add-Evidence $checks
@@ -155,5 +163,6 @@ Add-Evidence $smoke
 Assert-Checks 'Invoke-MediaSmokeTest' $smoke
 
 Write-Evidence
-Write-Host "`nCutover complete. Switch the app's storage to S3 now; roll back with: ./Rollback.ps1 -Path '$Path' -Since '$($cutoverUtc.ToString('o'))'" -ForegroundColor Green
+$rollback = if ($StateFile) { "./Rollback.ps1 -StateFile '$StateFile'" } else { "./Rollback.ps1 -Path '$Path' -BucketName '$BucketName' -Prefix '$Prefix' -Since '$($cutoverUtc.ToString('o'))'" }
+Write-Host "`nCutover complete. Switch the app's storage to S3 now; roll back with: $rollback" -ForegroundColor Green
 [pscustomobject]@{ Status = 'Completed'; Target = "s3://$BucketName/$($Prefix.Trim('/'))/"; CutoverUtc = $cutoverUtc; Steps = [pscustomobject]$steps; Report = $ReportPath }

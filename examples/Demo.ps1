@@ -109,7 +109,7 @@ try {
     Write-Host "In MEDIA_ROOT before rollback: $(Test-Path -LiteralPath (Join-Path $mediaRoot $newName))"
 
     Write-Banner 'Rollback.ps1: bring post-cutover uploads back to MEDIA_ROOT'
-    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state | Out-Null
+    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state | Out-Host
     Write-Host "In MEDIA_ROOT after rollback: $(Test-Path -LiteralPath (Join-Path $mediaRoot $newName))" -ForegroundColor Green
 
     Write-Banner 'S3-side recovery: a bad batch job overwrites the migrated files in the bucket'
@@ -123,7 +123,7 @@ try {
     $garbage = @{}; foreach ($name in $files.Keys) { $garbage[$name] = 'corrupted by a bad batch job' }
     Invoke-AwsCli -Endpoint $moto.Endpoint s3 cp (New-TestMediaTree -Files $garbage) "s3://$env:AWS_STORAGE_BUCKET_NAME/media/" --recursive | Out-Null
     Get-MediaVersion ([string[]]$files.Keys)[0] | Format-Table | Out-Host
-    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state -InBucket -AsOf $lastGood | Out-Null
+    & (Join-Path $PSScriptRoot 'Rollback.ps1') -StateFile $state -InBucket -AsOf $lastGood | Out-Host
     $ok = Test-MediaObject ([string[]]$files.Keys) -Path $mediaRoot -Checksum -Quiet
     Write-Host "Every migrated file in the bucket matches MEDIA_ROOT again: $ok" -ForegroundColor Green
 }

@@ -6,7 +6,9 @@
     Brings every object modified in S3 since the cutover back into MEDIA_ROOT (Sync-MediaFromS3 -Since),
     then checks that each of them now exists locally with the object's size. Run it before switching the app's
     storage settings back to the file system. Nothing is written outside -Path and nothing in S3 is changed.
-    Returns the SyncResult; stops with a clear message when a file could not be brought back.
+    Returns the SyncResult (the only output: shown once at the prompt); the files it moved are listed on the
+    information stream (-InformationAction Ignore or 6>$null silences them). Stops with a clear message when a
+    file could not be brought back.
 
     With -InBucket -AsOf T (S3-side recovery, versioned bucket): shows the plan (Restore-MediaVersion -WhatIf: which
     keys come back and why), copies each overwritten or deleted key's version of time T back on top (server-side, the
@@ -47,6 +49,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# The file lists are shown unless the caller asked otherwise (-InformationAction).
+if (-not $PSBoundParameters.ContainsKey('InformationAction')) { $InformationPreference = 'Continue' }
 if ($ModulePath) { Import-Module $ModulePath } elseif (-not (Get-Module MediaOps)) { Import-Module MediaOps }
 
 if ($StateFile) {
@@ -66,7 +70,7 @@ if ($InBucket) {
     Write-Host "`n== S3-side recovery: s3://$BucketName/$($Prefix.Trim('/'))/ back to its state at $when (history kept)" -ForegroundColor Cyan
     $plan = @(Restore-MediaVersion @target -AsOf $AsOf -RemoveNewer:$RemoveNewer -WhatIf)
     $planned = @($plan | Where-Object { $_ -is [MediaOps.SyncItem] })
-    $planned | Format-Table Action, RelativePath, Reason -AutoSize | Out-String -Width 160 | Write-Host
+    if ($planned) { Write-Information ($planned | Format-Table Action, RelativePath, Reason | Out-String -Width 120).TrimEnd() }
     $planResult = $plan | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
     if ($WhatIfPreference -or $planned.Count -eq 0 -or -not $PSCmdlet.ShouldProcess("s3://$BucketName/$Prefix", "Restore $($planned.Count) key(s) to their state at $when")) {
         if ($planned.Count -eq 0) { Write-Host "Every key is already in its state at ${when}: nothing to do." -ForegroundColor Green }
@@ -74,7 +78,6 @@ if ($InBucket) {
     }
     $items = @(Restore-MediaVersion @target -AsOf $AsOf -RemoveNewer:$RemoveNewer -Force -PassThru)
     $result = $items | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
-    $result | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
     if ($result.Failed -gt 0) {
         throw "S3-side recovery incomplete: $($result.Failed) key(s) failed: $(@($result.Errors) -join ' | '). Run again; keys already restored are skipped."
     }
@@ -97,8 +100,7 @@ Write-Host "`n== Rollback: objects modified since $($Since.ToUniversalTime().ToS
 $items = @(Sync-MediaFromS3 @target -Path $Path -Since $Since -PassThru -WhatIf:$WhatIfPreference -Confirm:$false)
 $result = $items | Where-Object { $_ -is [MediaOps.SyncResult] } | Select-Object -Last 1
 $files = @($items | Where-Object { $_ -is [MediaOps.SyncItem] })
-$files | Format-Table RelativePath, Action, Status, Length -AutoSize | Out-String -Width 160 | Write-Host
-$result | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+if ($files) { Write-Information ($files | Format-Table RelativePath, Action, Status, Length | Out-String -Width 120).TrimEnd() }
 if ($result.Failed -gt 0) {
     throw "Rollback incomplete: $($result.Failed) file(s) failed: $(@($result.Errors) -join ' | '). Run again; finished files are skipped."
 }

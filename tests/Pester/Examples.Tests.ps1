@@ -201,3 +201,31 @@ if ('$JUnitPath') {
         ($xml.SelectNodes('//testcase/failure').message -join ' ') | Should -Match 'UnsignedUrl'
     }
 }
+
+Describe 'README commands run as shown (a fresh, non-interactive pwsh)' {
+    BeforeAll {
+        # Runs one example in a child pwsh as a runbook or CI job would: -NonInteractive, output redirected.
+        function script:Invoke-Example([string] $Command) {
+            $text = Invoke-FreshPwsh -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; $Command" 2>&1 | Out-String
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = $text }
+        }
+    }
+
+    It 'Cutover.ps1 without -SkipFinalPassPause does not wait for Enter, and its rollback hint names the -StateFile' {
+        $d = New-Deployment
+        $run = Invoke-Example "& '$Examples/Cutover.ps1' -Path '$($d.Root)' -BucketName '$($d.Bucket)' -EndpointUrl '$Endpoint' -NamesCsv '$($d.Csv)' -StateFile '$($d.State)' -ModulePath '$Module'"
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Completed'
+        $run.Text | Should -Match ([regex]::Escape("./Rollback.ps1 -StateFile '$($d.State)'"))
+        Test-Path $d.State | Should -BeTrue
+    }
+
+    It 'Rollback.ps1 prints its SyncResult once' {
+        $d = New-Deployment
+        $null = Invoke-Cutover $d
+        $run = Invoke-Example "& '$Examples/Rollback.ps1' -StateFile '$($d.State)' -ModulePath '$Module'"
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $plain = $run.Text -replace "\x1b\[[0-9;]*m", ''
+        ([regex]::Matches($plain, '(?m)^Direction\b')).Count | Should -Be 1 -Because $plain
+    }
+}

@@ -24,3 +24,12 @@ Describe 'Script files' {
         ($hasBom -or $nonAscii -eq 0) | Should -BeTrue -Because "$Name has $nonAscii non-ASCII byte(s) and no UTF-8 BOM"
     }
 }
+
+Describe 'Example scripts' {
+    # Tables and counts are data: Write-Output or Write-Information (silenced with -InformationAction
+    # Ignore or 6>$null), never Write-Host, which a caller cannot capture as what it is.
+    It '<Name> does not send formatted tables to Write-Host' -ForEach $Examples {
+        $text = Get-Content -Raw -LiteralPath $Path
+        $text | Should -Not -Match 'Out-String[^\r\n|]*\|\s*Write-Host'
+    }
+}
