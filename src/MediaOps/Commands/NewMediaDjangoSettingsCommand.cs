@@ -20,6 +20,7 @@ namespace MediaOps.Commands
         /// <summary>The app's Django version (e.g. 3.2, 4.2, 5): 4.2+ gets STORAGES, earlier DEFAULT_FILE_STORAGE.</summary>
         [Parameter]
         [ValidatePattern(@"^\d+(\.\d+){0,2}$")]
+        [ArgumentCompleter(typeof(DjangoVersionCompleter))]
         public string DjangoVersion { get; set; } = "4.2";
 
         [Parameter]

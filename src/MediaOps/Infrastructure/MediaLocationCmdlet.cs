@@ -29,6 +29,7 @@ namespace MediaOps.Infrastructure
         /// <summary>Defaults to $env:AWS_S3_REGION_NAME, then the SDK chain.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; }
 
         /// <summary>Defaults to $env:AWS_S3_ENDPOINT_URL; only for S3-compatible servers (path-style addressing).</summary>

@@ -16,6 +16,7 @@ namespace MediaOps.Infrastructure
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string ProfileName { get; set; }
 
         /// <summary>User name = access key id, password = secret access key.</summary>
