@@ -88,10 +88,10 @@ namespace MediaOps.Integrity
             {
                 if (remote.ETagLooksLikeMd5 && string.Equals(await LocalMd5().ConfigureAwait(false), remote.ETag, StringComparison.OrdinalIgnoreCase))
                     return ContentVerdict.Same(VerdictBasis.ETagMd5, SameContent, localMd5, remote.ETag);
-                remote = await HeadAsync(remote.Key, ct).ConfigureAwait(false);
+                remote = await HeadAsync(remote.Key, remote.VersionId, ct).ConfigureAwait(false);
             }
             return await DecideAsync(remote, LocalMd5,
-                () => MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.ETag, localPath, localLength, _settings, ct)).ConfigureAwait(false);
+                () => MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.VersionId, remote.ETag, localPath, localLength, _settings, ct)).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -134,14 +134,15 @@ namespace MediaOps.Integrity
 
         /// <summary>Whether the file at <paramref name="localPath"/> gives the object's multipart ETag (see <see cref="MultipartETag.MatchesAsync"/>).</summary>
         internal Task<bool?> MultipartMatchesAsync(ObjectDigest remote, string localPath, long length, CancellationToken ct) =>
-            MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.ETag, localPath, length, _settings, ct);
+            MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.VersionId, remote.ETag, localPath, length, _settings, ct);
 
-        private async Task<ObjectDigest> HeadAsync(string key, CancellationToken ct)
+        /// <summary>The headers of the version (null: the current object) the listing entry was of.</summary>
+        private async Task<ObjectDigest> HeadAsync(string key, string versionId, CancellationToken ct)
         {
             try
             {
-                var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, ct).ConfigureAwait(false);
-                return ObjectDigest.FromHead(key, head);
+                var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false);
+                return ObjectDigest.FromHead(key, head, versionId);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {

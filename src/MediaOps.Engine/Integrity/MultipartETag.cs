@@ -138,9 +138,10 @@ namespace MediaOps.Integrity
         /// Whether the local file holds the bytes of the object whose multipart ETag is <paramref name="etag"/>:
         /// true when a part size reproduces it, false when the object's own part size does not, and null when
         /// nothing can be said (not a multipart ETag, or a server that will not tell the part size).
-        /// Callers rule out SSE-KMS/SSE-C (their ETags are not MD5s).
+        /// Callers rule out SSE-KMS/SSE-C (their ETags are not MD5s). <paramref name="versionId"/>: the version the
+        /// ETag is of (null: the current object); its own first part is asked for, not the current object's.
         /// </summary>
-        public static async Task<bool?> MatchesAsync(IAmazonS3 s3, string bucket, string key, string etag, string localPath, long length, TransferSettings settings, CancellationToken ct)
+        public static async Task<bool?> MatchesAsync(IAmazonS3 s3, string bucket, string key, string versionId, string etag, string localPath, long length, TransferSettings settings, CancellationToken ct)
         {
             if (!TryParse(etag, out var parts)) return null;
             var expected = etag.Trim('"').ToLowerInvariant();
@@ -154,17 +155,18 @@ namespace MediaOps.Integrity
 
             // None of the usual sizes: the object's first part says which size its uploader used. A server
             // that ignores ?partNumber answers with the whole object, which cuts into no such parts.
-            var first = await FirstPartLengthAsync(s3, bucket, key, ct).ConfigureAwait(false);
+            var first = await FirstPartLengthAsync(s3, bucket, key, versionId, ct).ConfigureAwait(false);
             if (first <= 0 || !Splits(length, first, parts)) return null;
             if (tried.Contains(first)) return false;
             return await OfFileAsync(localPath, first, ct).ConfigureAwait(false) == expected;
         }
 
-        private static async Task<long> FirstPartLengthAsync(IAmazonS3 s3, string bucket, string key, CancellationToken ct)
+        /// <summary>The length of part 1 of the version (or current object); also what a restore copies a multipart version in.</summary>
+        internal static async Task<long> FirstPartLengthAsync(IAmazonS3 s3, string bucket, string key, string versionId, CancellationToken ct)
         {
             try
             {
-                var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key, PartNumber = 1 }, ct).ConfigureAwait(false);
+                var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId, PartNumber = 1 }, ct).ConfigureAwait(false);
                 return head.ContentLength;
             }
             catch (AmazonS3Exception)

@@ -15,9 +15,10 @@ namespace MediaOps.Integrity
         /// <summary>User metadata name (without the x-amz-meta- prefix) of the base64 MD5 of the content.</summary>
         public const string Md5MetadataName = "md5chksum";
 
-        private ObjectDigest(string key, long length, string eTag, bool headersKnown, string keyEncryption, string storedMd5)
+        private ObjectDigest(string key, long length, string eTag, bool headersKnown, string keyEncryption, string storedMd5, string versionId)
         {
             Key = key;
+            VersionId = versionId;
             Length = length;
             ETag = eTag?.Trim('"');
             HeadersKnown = headersKnown;
@@ -26,6 +27,8 @@ namespace MediaOps.Integrity
         }
 
         public string Key { get; }
+        /// <summary>The version these bytes are of (a restore, Sync-MediaFromS3 -AsOf); null: the current object. A HEAD asked for more must ask for this version.</summary>
+        public string VersionId { get; }
         public long Length { get; }
         /// <summary>Without quotes.</summary>
         public string ETag { get; }
@@ -46,19 +49,20 @@ namespace MediaOps.Integrity
         public int MultipartParts => MultipartETag.TryParse(ETag, out var parts) ? parts : 0;
 
         /// <summary>An entry of a listing page: length and ETag only.</summary>
-        public static ObjectDigest FromListing(string key, long length, string eTag) =>
-            new ObjectDigest(key, length, eTag, headersKnown: false, keyEncryption: null, storedMd5: null);
+        public static ObjectDigest FromListing(string key, long length, string eTag, string versionId = null) =>
+            new ObjectDigest(key, length, eTag, headersKnown: false, keyEncryption: null, storedMd5: null, versionId);
 
         /// <summary>The headers of a HEAD or GET answer.</summary>
         public static ObjectDigest FromHeaders(string key, long length, string eTag, ServerSideEncryptionMethod encryption,
-            ServerSideEncryptionCustomerMethod customerEncryption, MetadataCollection metadata) =>
-            new ObjectDigest(key, length, eTag, headersKnown: true, KeyEncryptionOf(encryption?.Value, customerEncryption?.Value), StoredMd5Hex(metadata?[Md5MetadataName]));
+            ServerSideEncryptionCustomerMethod customerEncryption, MetadataCollection metadata, string versionId = null) =>
+            new ObjectDigest(key, length, eTag, headersKnown: true, KeyEncryptionOf(encryption?.Value, customerEncryption?.Value), StoredMd5Hex(metadata?[Md5MetadataName]), versionId);
 
-        internal static ObjectDigest FromHead(string key, GetObjectMetadataResponse head) =>
-            FromHeaders(key, head.ContentLength, head.ETag, head.ServerSideEncryptionMethod, head.ServerSideEncryptionCustomerMethod, head.Metadata);
+        internal static ObjectDigest FromHead(string key, GetObjectMetadataResponse head, string versionId = null) =>
+            FromHeaders(key, head.ContentLength, head.ETag, head.ServerSideEncryptionMethod, head.ServerSideEncryptionCustomerMethod, head.Metadata, versionId);
 
-        internal static ObjectDigest FromGet(string key, GetObjectResponse get) =>
-            FromHeaders(key, get.ContentLength, get.ETag, get.ServerSideEncryptionMethod, get.ServerSideEncryptionCustomerMethod, get.Metadata);
+        /// <param name="versionId">The version the GET asked for (null: the current object).</param>
+        internal static ObjectDigest FromGet(string key, GetObjectResponse get, string versionId = null) =>
+            FromHeaders(key, get.ContentLength, get.ETag, get.ServerSideEncryptionMethod, get.ServerSideEncryptionCustomerMethod, get.Metadata, versionId);
 
         /// <summary>True when the ETag (quotes allowed) has the shape of a plain MD5: 32 characters, no part count.</summary>
         public static bool IsPlainMd5(string etag)

@@ -24,7 +24,7 @@ namespace MediaOps.Sync
         public string VersionId { get; }
 
         /// <summary>What the listing says about the bytes, for Integrity's rules.</summary>
-        public ObjectDigest Digest => ObjectDigest.FromListing(Key, Size, ETag);
+        public ObjectDigest Digest => ObjectDigest.FromListing(Key, Size, ETag, VersionId);
 
         public override string ToString() => Key;
     }

@@ -128,7 +128,7 @@ namespace MediaOps.Transfer
                 {
                     var lastModified = (response.LastModified ?? listedLastModifiedUtc).ToUniversalTime();
                     // Decided from the headers, before the body: hash only what the object can be checked against.
-                    using (var check = new DownloadCheck(ObjectDigest.FromGet(key, response), _settings))
+                    using (var check = new DownloadCheck(ObjectDigest.FromGet(key, response, versionId), _settings))
                     using (var file = create())
                     {
                         using (var body = response.ResponseStream)

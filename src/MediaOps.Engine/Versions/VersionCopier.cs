@@ -137,13 +137,8 @@ namespace MediaOps.Versions
         {
             if (MultipartETag.TryParse(source.ETag, out var parts) && parts > 1)
             {
-                try
-                {
-                    var first = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key, VersionId = source.VersionId, PartNumber = 1 }, ct).ConfigureAwait(false);
-                    var size = first.ContentLength;
-                    if (size > 0 && MultipartETag.Splits(source.Length, size, parts)) return size;
-                }
-                catch (Exception ex) when (!(ex is OperationCanceledException)) { /* a server without part HEADs: fall back */ }
+                var size = await MultipartETag.FirstPartLengthAsync(_s3, _bucket, key, source.VersionId, ct).ConfigureAwait(false);
+                if (size > 0 && MultipartETag.Splits(source.Length, size, parts)) return size; // else a server without part HEADs: fall back
             }
             if (MultipartETag.TryParse(source.ETag, out parts) && parts == 1) return Math.Max(source.Length, 1);
             return Math.Min(MaxSingleCopy, Math.Max(_settings.PartSizeFor(source.Length), 64 * TransferSettings.MiB));
