@@ -90,9 +90,9 @@ namespace MediaOps.Reports
             {
                 w.Write("<table class=\"runs\">\n<thead><tr><th>Run</th><th>From → to</th><th>Planned</th><th>Transferred</th><th>Skipped</th><th>Deleted</th><th>Failed</th><th>Bytes</th><th>Duration</th><th>Throughput</th></tr></thead>\n<tbody>\n");
                 foreach (var r in s.Runs)
-                    w.Write($"<tr class=\"{(r.Failed > 0 ? "fail" : "pass")}\"><td>{r.Number}{(r.WhatIf ? " (dry run)" : "")}</td><td class=\"item\">{Text(r.Source)} → {Text(r.Destination)}</td>" +
-                            $"<td class=\"n\">{r.Planned:N0}</td><td class=\"n\">{r.Transferred:N0}</td><td class=\"n\">{r.Skipped:N0}</td><td class=\"n\">{r.Deleted:N0}</td><td class=\"n\">{r.Failed:N0}</td>" +
-                            $"<td class=\"n\">{Text(ReportBuilder.Bytes(r.Bytes))}</td><td class=\"n\">{r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s</td><td class=\"n\">{Text(Rate(r.BytesPerSecond))}</td></tr>\n");
+                    w.Write($"<tr class=\"{(r.Result.Failed > 0 ? "fail" : "pass")}\"><td>{r.Number}{(r.Result.WhatIf ? " (dry run)" : "")}</td><td class=\"item\">{Text(r.Source)} → {Text(r.Destination)}</td>" +
+                            $"<td class=\"n\">{r.Result.Planned:N0}</td><td class=\"n\">{r.Result.Transferred:N0}</td><td class=\"n\">{r.Result.Skipped:N0}</td><td class=\"n\">{r.Result.Deleted:N0}</td><td class=\"n\">{r.Result.Failed:N0}</td>" +
+                            $"<td class=\"n\">{Text(ReportBuilder.Bytes(r.Result.Bytes))}</td><td class=\"n\">{r.Result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s</td><td class=\"n\">{Text(Rate(r.Result.BytesPerSecond))}</td></tr>\n");
                 w.Write("</tbody>\n</table>\n");
             }
             if (s.Listed.Count > 0) EntryTable(w, s.Listed, withStep: false);
@@ -154,20 +154,20 @@ namespace MediaOps.Reports
         // Throughput of every sync that moved bytes, on a linear scale.
         private static void SyncChart(TextWriter w, MediaReport report)
         {
-            var runs = report.Steps.SelectMany(s => s.Runs).Where(r => !r.WhatIf && r.Bytes > 0).ToList();
+            var runs = report.Steps.SelectMany(s => s.Runs).Where(r => !r.Result.WhatIf && r.Result.Bytes > 0).ToList();
             if (runs.Count == 0) return;
             const int left = 210, width = 420, rowHeight = 24;
             var height = runs.Count * rowHeight + 12;
-            var max = Math.Max(1, runs.Max(r => r.BytesPerSecond));
+            var max = Math.Max(1, runs.Max(r => r.Result.BytesPerSecond));
             w.Write($"<svg id=\"throughput-chart\" role=\"img\" aria-labelledby=\"throughput-chart-title\" viewBox=\"0 0 760 {height}\" width=\"760\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\n");
             w.Write("<title id=\"throughput-chart-title\">Throughput of each sync run</title>\n");
             var y = 6;
             foreach (var r in runs)
             {
-                var length = Math.Max(2, width * r.BytesPerSecond / max);
+                var length = Math.Max(2, width * r.Result.BytesPerSecond / max);
                 w.Write($"<text x=\"0\" y=\"{y + 15}\">{Text(r.Step.Title)} run {r.Number}</text>\n");
                 w.Write($"<rect class=\"bar-rate\" x=\"{left}\" y=\"{y}\" width=\"{F(length)}\" height=\"18\"></rect>\n");
-                w.Write($"<text x=\"{F(left + length + 6)}\" y=\"{y + 15}\">{Text(Rate(r.BytesPerSecond))}, {r.Transferred:N0} files</text>\n");
+                w.Write($"<text x=\"{F(left + length + 6)}\" y=\"{y + 15}\">{Text(Rate(r.Result.BytesPerSecond))}, {r.Result.Transferred:N0} files</text>\n");
                 y += rowHeight;
             }
             w.Write("</svg>\n");

@@ -39,8 +39,8 @@ namespace MediaOps.Reports
                 {
                     w.Write("| Run | From → to | Planned | Transferred | Skipped | Deleted | Failed | Bytes | Duration |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
                     foreach (var r in s.Runs)
-                        w.Write($"| {r.Number}{(r.WhatIf ? " (dry run)" : "")} | {Cell(r.Source)} → {Cell(r.Destination)} | {r.Planned:N0} | {r.Transferred:N0} | {r.Skipped:N0} | {r.Deleted:N0} | {r.Failed:N0} | " +
-                                $"{Cell(ReportBuilder.Bytes(r.Bytes))} | {r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s |\n");
+                        w.Write($"| {r.Number}{(r.Result.WhatIf ? " (dry run)" : "")} | {Cell(r.Source)} → {Cell(r.Destination)} | {r.Result.Planned:N0} | {r.Result.Transferred:N0} | {r.Result.Skipped:N0} | {r.Result.Deleted:N0} | {r.Result.Failed:N0} | " +
+                                $"{Cell(ReportBuilder.Bytes(r.Result.Bytes))} | {r.Result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s |\n");
                     w.Write("\n");
                 }
                 if (s.Listed.Count > 0) Entries(w, s.Listed, withStep: false);

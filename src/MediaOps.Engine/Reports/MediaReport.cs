@@ -28,25 +28,17 @@ namespace MediaOps.Reports
         public bool NeedsAttention => Status >= CheckStatus.Warning;
     }
 
-    /// <summary>One sync, dry run, rollback or restore, as counts.</summary>
+    /// <summary>One sync, dry run, rollback or restore: its place in the report and the run's own result (its counts).</summary>
     public sealed class SyncRunSummary
     {
         public ReportStep Step { get; internal set; }
         /// <summary>1-based, in the order the runs were given.</summary>
         public int Number { get; internal set; }
-        public string Direction { get; internal set; }
+        /// <summary>The run's source and destination, cleaned for display (no credentials in a URL).</summary>
         public string Source { get; internal set; }
         public string Destination { get; internal set; }
-        public bool WhatIf { get; internal set; }
-        public long Planned { get; internal set; }
-        public long Transferred { get; internal set; }
-        public long Skipped { get; internal set; }
-        public long Deleted { get; internal set; }
-        public long Failed { get; internal set; }
-        public long Bytes { get; internal set; }
-        public TimeSpan Duration { get; internal set; }
-        public double BytesPerSecond { get; internal set; }
-        public long Retries { get; internal set; }
+        /// <summary>The run's counters, bytes, duration and throughput, as the sync returned them.</summary>
+        public SyncResult Result { get; internal set; }
     }
 
     /// <summary>A step's rows: counts of everything, the rows worth listing, and how many were collapsed.</summary>

@@ -87,19 +87,9 @@ namespace MediaOps.Reports
             {
                 Step = step,
                 Number = section._runs.Count + 1,
-                Direction = direction,
                 Source = Clean(result.Source),
                 Destination = Clean(result.Destination),
-                WhatIf = result.WhatIf,
-                Planned = result.Planned,
-                Transferred = result.Transferred,
-                Skipped = result.Skipped,
-                Deleted = result.Deleted,
-                Failed = result.Failed,
-                Bytes = result.Bytes,
-                Duration = result.Duration,
-                BytesPerSecond = result.BytesPerSecond,
-                Retries = result.Retries,
+                Result = result,
             };
             section._runs.Add(run);
             NoteTarget(result.Source);

@@ -99,13 +99,16 @@ namespace MediaOps.Engine.Tests
         [Fact]
         public void A_sync_with_failed_files_is_a_failure_that_says_to_run_it_again()
         {
-            var report = Build(new SyncResult
+            var sync = new SyncResult
             {
                 Direction = SyncDirection.ToS3, Source = "/srv/media", Destination = "s3://b/media/", Planned = 4, Transferred = 2, Failed = 2, Bytes = 2048,
                 Errors = new[] { "a.jpg: AccessDenied", "b.jpg: AccessDenied" },
-            });
+            };
+            var report = Build(sync);
             var run = report.Steps.Single().Runs.Single();
-            Assert.Equal((2L, 2L, 2048L), (run.Transferred, run.Failed, run.Bytes));
+            // The run's own result, not a copy of its counters one by one (a counter added later reaches the report).
+            Assert.Same(sync, run.Result);
+            Assert.Equal((2L, 2L, 2048L), (run.Result.Transferred, run.Result.Failed, run.Result.Bytes));
             var failure = Assert.Single(report.Attention);
             Assert.Contains("a.jpg: AccessDenied | b.jpg: AccessDenied", failure.Message);
             Assert.Contains("run Sync-MediaToS3 again", failure.Message);
