@@ -124,6 +124,7 @@ namespace MediaOps.Buckets
                     var one = await _s3.GetBucketInventoryConfigurationAsync(new GetBucketInventoryConfigurationRequest { BucketName = bucket, InventoryId = c.InventoryId }, ct).ConfigureAwait(false);
                     read.Add(one.InventoryConfiguration ?? c);
                 }
+                if (read.Count == 0) await ProbeInventoryAnswerAsync(bucket, ct).ConfigureAwait(false);
                 return read.Count == 0 ? null : read;
             }).ConfigureAwait(false);
             return state;
@@ -237,6 +238,26 @@ namespace MediaOps.Buckets
                 if (translated is MediaOpsException m && (IsFatal(m.Kind) || (m.Kind == FailureKind.Connection && m.HttpStatus == null))) throw translated;
                 return Observed<T>.Failure(permission, translated.Message);
             }
+        }
+
+        /// <summary>
+        /// An empty inventory list is what S3 answers for a bucket without one, and also what the SDK makes of
+        /// Ceph radosgw 16's answer (it ignores ?inventory and lists the bucket). A GET of one id tells them apart:
+        /// S3 answers 404 (NoSuchConfiguration), radosgw 200 with a bucket listing, which is no configuration.
+        /// </summary>
+        private async Task ProbeInventoryAnswerAsync(string bucket, CancellationToken ct)
+        {
+            GetBucketInventoryConfigurationResponse probe;
+            try
+            {
+                probe = await _s3.GetBucketInventoryConfigurationAsync(new GetBucketInventoryConfigurationRequest { BucketName = bucket, InventoryId = BucketBaseline.InventoryId }, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (S3ErrorTranslator.IsNotFound(ex) && S3ErrorTranslator.ErrorCode(ex) != "NoSuchBucket")
+            {
+                return; // none configured
+            }
+            if (probe.InventoryConfiguration?.InventoryId == null && probe.HttpStatusCode == System.Net.HttpStatusCode.OK)
+                throw NotAnAnswer("GetBucketInventoryConfiguration", "InventoryConfiguration");
         }
 
         private static UnreadableAnswerException NotAnAnswer(string call, string setting) =>
