@@ -142,3 +142,49 @@ Describe 'Compare-MediaStore -Inventory' {
         $diff.State | Should -Be 'OnlyLocal'
     }
 }
+
+Describe 'Get-MediaVersion -Inventory' {
+    BeforeAll {
+        $pair = New-Buckets -Versioned
+        $script:VBucket = $pair.Source
+        $script:VDestination = $pair.Destination
+        $root = New-TestMediaTree -Files @{ 'a b.txt' = 'first a'; 'b.jpg' = 'first b'; 'c/d+e.png' = 'only c' }
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp $root "s3://$VBucket/media/" --recursive | Out-Null
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp (Join-Path $root 'b.jpg') "s3://$VBucket/media/a b.txt" | Out-Null   # a second version of 'a b.txt'
+        Invoke-AwsCli -Endpoint $Endpoint s3 rm "s3://$VBucket/media/b.jpg" | Out-Null                             # a delete marker on b.jpg
+        $script:VManifest = New-TestInventoryReport -Endpoint $Endpoint -SourceBucket $VBucket -DestinationBucket $VDestination -Versions -ConfigId 'all-versions'
+        $script:CurrentOnly = New-TestInventoryReport -Endpoint $Endpoint -SourceBucket $VBucket -DestinationBucket $VDestination -ConfigId 'current-only'
+        # Written after the report: the listing sees it, the report does not.
+        Invoke-AwsCli -Endpoint $Endpoint s3 cp (Join-Path $root 'c/d+e.png') "s3://$VBucket/media/late.png" | Out-Null
+        function script:Shape($rows) { $rows | ForEach-Object { '{0}|{1}|{2}|{3}|{4}|{5}|{6:o}' -f $_.Key, $_.VersionId, $_.IsLatest, $_.IsDeleteMarker, $_.Length, $_.ETag, $_.LastModifiedUtc } }
+    }
+
+    It 'gives what ListObjectVersions gives for the report''s objects, in the same order, from the report alone' {
+        $listed = @(Get-MediaVersion -BucketName $VBucket -IncludeDeleteMarkers | Where-Object Name -ne 'late.png')
+        $fromReport = @(Get-MediaVersion -BucketName $VBucket -IncludeDeleteMarkers -Inventory $VManifest)
+        $listed | Should -HaveCount 5   # 2 of 'a b.txt', b.jpg and its delete marker, c/d+e.png
+        # The same rows (moto lists a key's delete markers after its versions, so the listing's order is not compared).
+        (Shape $fromReport | Sort-Object) | Should -Be (Shape $listed | Sort-Object)
+        $fromReport.Name | Should -Not -Contain 'late.png'   # written after the report: not in it, so no LIST was sent
+        # Keys in S3's order, each key's newest entry first: b.jpg's delete marker before the version it hides.
+        $fromReport.Name | Should -Be 'a b.txt', 'a b.txt', 'b.jpg', 'b.jpg', 'c/d+e.png'
+        $fromReport[0].IsLatest | Should -BeTrue
+        $fromReport[2].IsDeleteMarker | Should -BeTrue
+        $fromReport[2].IsLatest | Should -BeTrue
+    }
+
+    It 'answers piped names and -Until from the report' {
+        $rows = @('a b.txt', 'never.jpg' | Get-MediaVersion -BucketName $VBucket -Inventory $VManifest)
+        $rows | Should -HaveCount 2
+        $rows.Name | Sort-Object -Unique | Should -Be 'a b.txt'
+        $rows[0].IsLatest | Should -BeTrue
+        $oldest = $rows[1]
+        $until = @(Get-MediaVersion -BucketName $VBucket -Inventory $VManifest -Name 'a b.txt' -Until $oldest.LastModifiedUtc)
+        $until.VersionId | Should -Contain $oldest.VersionId
+    }
+
+    It 'refuses a report of current objects only, saying which report it needs' {
+        { Get-MediaVersion -BucketName $VBucket -Inventory $CurrentOnly -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*current objects only*IncludedObjectVersions All*'
+    }
+}

@@ -21,7 +21,9 @@ function New-TestInventoryReport {
         [string] $ConfigId = 'mediaops-daily',
         [switch] $CorruptDataFile,
         [int] $Synthetic = 0,
-        [string] $NamesCsv
+        [string] $NamesCsv,
+        # A report of all versions (IncludedObjectVersions All): VersionId, IsLatest, IsDeleteMarker columns.
+        [switch] $Versions
     )
     $arguments = @($script:Writer, '--endpoint', $Endpoint, '--source', $SourceBucket, '--dest', $DestinationBucket, '--age-days', "$AgeDays", '--config-id', $ConfigId)
     if ($Create) { $arguments += '--create' }
@@ -30,6 +32,7 @@ function New-TestInventoryReport {
     if ($CorruptDataFile) { $arguments += '--corrupt' }
     if ($Synthetic) { $arguments += '--synthetic', "$Synthetic" }
     if ($NamesCsv) { $arguments += '--names-csv', $NamesCsv }
+    if ($Versions) { $arguments += '--versions' }
     $env:AWS_ACCESS_KEY_ID = if ($env:AWS_ACCESS_KEY_ID) { $env:AWS_ACCESS_KEY_ID } else { 'AKIAMEDIAOPSTEST0001' }
     $out = & python3 @arguments 2>&1
     if ($LASTEXITCODE -ne 0) { throw "inventory_report.py failed: $out" }

@@ -26,6 +26,19 @@ def encode_key(key):
     return urllib.parse.quote_plus(key, safe="*").replace("~", "%7E")
 
 
+def stamp_of(o):
+    # As S3 Inventory writes LastModifiedDate: ISO 8601 UTC with milliseconds.
+    return o["LastModified"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{o['LastModified'].microsecond // 1000:03d}Z"
+
+
+def version_fields(o, delete_marker):
+    # S3 leaves VersionId empty for an object written before versioning was on (its id is "null").
+    version = "" if o.get("VersionId") in (None, "null") else o["VersionId"]
+    return {"VersionId": version, "IsLatest": "true" if o.get("IsLatest") else "false", "IsDeleteMarker": "true" if delete_marker else "false",
+            "IsMultipartUploaded": "" if delete_marker else ("true" if "-" in o["ETag"] else "false"),
+            "EncryptionStatus": "" if delete_marker else "SSE-S3", "StorageClass": "" if delete_marker else "STANDARD"}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--endpoint", required=True)
@@ -36,7 +49,9 @@ def main():
     p.add_argument("--create-dest", action="store_true", help="create --dest only (the source exists)")
     p.add_argument("--age-days", type=float, default=0.0, help="report taken this many days ago")
     p.add_argument("--data-files", type=int, default=2)
-    p.add_argument("--schema", default="Bucket, Key, Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus")
+    p.add_argument("--schema", help="default: Bucket, Key, Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus "
+                   "(with --versions: VersionId, IsLatest, IsDeleteMarker after Key, as S3 writes them)")
+    p.add_argument("--versions", action="store_true", help="a report of all versions (IncludedObjectVersions All): every version and delete marker")
     p.add_argument("--format", default="CSV")
     p.add_argument("--config-id", default="mediaops-daily")
     p.add_argument("--corrupt", action="store_true", help="flip a byte of the first data file after its MD5 was taken")
@@ -56,19 +71,29 @@ def main():
     elif a.create_dest:
         s3.create_bucket(Bucket=a.dest)
 
+    if a.schema is None:
+        a.schema = ("Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus" if a.versions
+                    else "Bucket, Key, Size, LastModifiedDate, ETag, IsMultipartUploaded, EncryptionStatus")
     if a.synthetic:
         stamp = "2026-01-01T00:00:00.000Z"
         rows = [(f"{a.key_prefix}{i:07d}.jpg", 1000 + i % 5000, stamp, hashlib.md5(str(i).encode()).hexdigest()) for i in range(a.synthetic)]
+    elif a.versions:
+        # Every version and delete marker; a delete marker has no Size and no ETag. Extra fields ride in a dict.
+        rows = []
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=a.source):
+            for o in page.get("Versions", []):
+                rows.append((o["Key"], o["Size"], stamp_of(o), o["ETag"].strip('"'), version_fields(o, False)))
+            for o in page.get("DeleteMarkers", []):
+                rows.append((o["Key"], "", stamp_of(o), "", version_fields(o, True)))
     else:
         rows = []
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=a.source):
             for o in page.get("Contents", []):
-                modified = o["LastModified"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{o['LastModified'].microsecond // 1000:03d}Z"
-                rows.append((o["Key"], o["Size"], modified, o["ETag"].strip('"')))
+                rows.append((o["Key"], o["Size"], stamp_of(o), o["ETag"].strip('"')))
 
     if a.names_csv:
         # The Django names (keys without media/) as a database export gives them: in id order, not key order.
-        names = [key[len("media/"):] if key.startswith("media/") else key for key, _s, _m, _e in rows]
+        names = [r[0][len("media/"):] if r[0].startswith("media/") else r[0] for r in rows]
         order = sorted(range(len(names)), key=lambda i: (i * 2654435761) % (1 << 32))
         with open(a.names_csv, "w", encoding="utf-8") as f:
             f.write("id,name\n")
@@ -84,9 +109,12 @@ def main():
     rows.reverse()
     for n in range(a.data_files):
         out = io.StringIO()
-        for key, size, modified, etag in rows[n::a.data_files]:
+        for row in rows[n::a.data_files]:
+            key, size, modified, etag = row[:4]
             values = {"Bucket": a.source, "Key": encode_key(key), "Size": str(size), "LastModifiedDate": modified, "ETag": etag,
                       "IsMultipartUploaded": "true" if "-" in etag else "false", "EncryptionStatus": "SSE-S3", "StorageClass": "STANDARD"}
+            if len(row) > 4:
+                values.update(row[4])
             out.write(",".join('"' + values.get(c, "").replace('"', '""') + '"' for c in columns) + "\n")
         body = gzip.compress(out.getvalue().encode("utf-8"), compresslevel=1)
         md5 = hashlib.md5(body).hexdigest()

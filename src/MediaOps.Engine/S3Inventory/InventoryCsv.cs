@@ -67,16 +67,20 @@ namespace MediaOps.S3Inventory
         }
     }
 
-    /// <summary>What the inventory says about one current object.</summary>
+    /// <summary>What the inventory says about one object: the current one, or with versions any version or delete marker.</summary>
     public sealed class InventoryEntry
     {
-        public InventoryEntry(string key, long size, DateTime lastModifiedUtc, string eTag, string encryptionStatus)
+        public InventoryEntry(string key, long size, DateTime lastModifiedUtc, string eTag, string encryptionStatus,
+            string versionId = null, bool isLatest = true, bool isDeleteMarker = false)
         {
             Key = key;
             Size = size;
             LastModifiedUtc = lastModifiedUtc;
             ETag = eTag;
             EncryptionStatus = encryptionStatus;
+            VersionId = versionId;
+            IsLatest = isLatest;
+            IsDeleteMarker = isDeleteMarker;
         }
 
         public string Key { get; }
@@ -86,5 +90,9 @@ namespace MediaOps.S3Inventory
         public string ETag { get; }
         /// <summary>NOT-SSE, SSE-S3, SSE-KMS, SSE-C, or null when the report has no EncryptionStatus column.</summary>
         public string EncryptionStatus { get; }
+        /// <summary>Null when read for the current objects only; "null" for an object written while the bucket was unversioned.</summary>
+        public string VersionId { get; }
+        public bool IsLatest { get; }
+        public bool IsDeleteMarker { get; }
     }
 }

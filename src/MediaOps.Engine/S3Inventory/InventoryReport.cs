@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -28,6 +29,11 @@ namespace MediaOps.S3Inventory
         public KeyPartition Partition { get; set; }
         /// <summary>Rows sorted in memory per spill run (tests use small runs to force a multi-run merge).</summary>
         public int RunRows { get; set; } = InventorySorter.DefaultRunRows;
+        /// <summary>
+        /// Keep every version and delete marker (Get-MediaVersion -Inventory): the report must have been configured
+        /// with IncludedObjectVersions All (columns VersionId, IsLatest, IsDeleteMarker). False: current objects only.
+        /// </summary>
+        public bool IncludeVersions { get; set; }
         /// <summary>"Now" for the age (tests); null is the clock.</summary>
         public DateTime? NowUtc { get; set; }
     }
@@ -63,7 +69,16 @@ namespace MediaOps.S3Inventory
                     "Objects written since are still caught (names the inventory lacks are checked with a HEAD), but use a newer report or raise -MaxInventoryAge.");
             else observer.Verbose(ageText + ".");
 
-            var columns = new Columns(manifest);
+            if (options.IncludeVersions)
+            {
+                var lacking = VersionColumns.Where(c => manifest.ColumnOf(c) < 0).ToList();
+                if (lacking.Count > 0)
+                    throw new MediaOpsException("InventoryWithoutVersions", FailureKind.InvalidArgument,
+                        $"The inventory {location} lists current objects only: its fileSchema has no {string.Join(", ", lacking)}. " +
+                        "Listing versions from a report needs one configured with IncludedObjectVersions All (AWS console: Object versions, Include all versions). " +
+                        "Use such a report, or run Get-MediaVersion without -Inventory (it lists the versions with ListObjectVersions).", location);
+            }
+            var columns = new Columns(manifest, options.IncludeVersions);
             var sorter = new InventorySorter(options.RunRows);
             try
             {
@@ -126,6 +141,9 @@ namespace MediaOps.S3Inventory
             }
         }
 
+        /// <summary>The columns S3 adds to a report of all versions.</summary>
+        internal static readonly IReadOnlyList<string> VersionColumns = new[] { "VersionId", "IsLatest", "IsDeleteMarker" };
+
         private static void Verify(InventoryManifest manifest, InventoryDataFile file, Md5Stream hashing)
         {
             if (file.Size.HasValue && file.Size.Value != hashing.Length)
@@ -147,12 +165,15 @@ namespace MediaOps.S3Inventory
         /// <summary>Where the column values of a row are, and how a row becomes an entry (or is dropped).</summary>
         private sealed class Columns
         {
-            private readonly int _bucket, _key, _size, _modified, _eTag, _isLatest, _isDeleteMarker, _encryption, _width;
+            private readonly int _bucket, _key, _size, _modified, _eTag, _isLatest, _isDeleteMarker, _versionId, _encryption, _width;
             private readonly string _sourceBucket;
+            private readonly bool _versions;
 
-            public Columns(InventoryManifest m)
+            public Columns(InventoryManifest m, bool versions)
             {
+                _versions = versions;
                 _sourceBucket = m.SourceBucket;
+                _versionId = m.ColumnOf("VersionId");
                 _bucket = m.ColumnOf("Bucket");
                 _key = m.ColumnOf("Key");
                 _size = m.ColumnOf("Size");
@@ -164,14 +185,18 @@ namespace MediaOps.S3Inventory
                 _width = Math.Max(Math.Max(_bucket, _key), Math.Max(_size, Math.Max(_modified, _eTag))) + 1;
             }
 
-            /// <summary>The current object a row describes under the prefix, or null (another prefix, an old version, a delete marker).</summary>
+            /// <summary>
+            /// The object a row describes under the prefix, or null (another bucket or prefix; without versions also an
+            /// old version or a delete marker).
+            /// </summary>
             public InventoryEntry Entry(string line, List<string> fields, MediaTarget target, Func<string> where)
             {
                 if (!InventoryCsv.TrySplit(line, fields) || fields.Count < _width)
                     throw Bad(where(), $"is not a row of the manifest's fileSchema ({fields.Count} fields)");
                 if (fields[_bucket] != _sourceBucket) return null;
-                if (_isLatest >= 0 && fields.Count > _isLatest && string.Equals(fields[_isLatest], "false", StringComparison.OrdinalIgnoreCase)) return null;
-                if (_isDeleteMarker >= 0 && fields.Count > _isDeleteMarker && string.Equals(fields[_isDeleteMarker], "true", StringComparison.OrdinalIgnoreCase)) return null;
+                var isLatest = !(_isLatest >= 0 && fields.Count > _isLatest && string.Equals(fields[_isLatest], "false", StringComparison.OrdinalIgnoreCase));
+                var isDeleteMarker = _isDeleteMarker >= 0 && fields.Count > _isDeleteMarker && string.Equals(fields[_isDeleteMarker], "true", StringComparison.OrdinalIgnoreCase);
+                if (!_versions && (!isLatest || isDeleteMarker)) return null;
                 string key;
                 try
                 {
@@ -182,12 +207,18 @@ namespace MediaOps.S3Inventory
                     throw Bad(where(), "has a key that is not URL-encoded UTF-8");
                 }
                 if (!key.StartsWith(target.Prefix, StringComparison.Ordinal) || key.Length == target.Prefix.Length) return null;
-                if (!long.TryParse(fields[_size], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                long size = 0;
+                if (!(isDeleteMarker && fields[_size].Length == 0) // a delete marker has no size
+                    && !long.TryParse(fields[_size], NumberStyles.None, CultureInfo.InvariantCulture, out size))
                     throw Bad(where(), $"has Size '{fields[_size]}', not a number");
                 if (!DateTime.TryParse(fields[_modified], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var modified))
                     throw Bad(where(), $"has LastModifiedDate '{fields[_modified]}', not a time");
                 var encryption = _encryption >= 0 && fields.Count > _encryption && fields[_encryption].Length > 0 ? fields[_encryption] : null;
-                return new InventoryEntry(key, size, DateTime.SpecifyKind(modified, DateTimeKind.Utc), fields[_eTag].Trim('"'), encryption);
+                if (!_versions) return new InventoryEntry(key, size, DateTime.SpecifyKind(modified, DateTimeKind.Utc), fields[_eTag].Trim('"'), encryption);
+                // S3 leaves VersionId empty for an object written before versioning was turned on: its id is "null".
+                var versionId = fields.Count > _versionId && fields[_versionId].Length > 0 ? fields[_versionId] : "null";
+                return new InventoryEntry(key, size, DateTime.SpecifyKind(modified, DateTimeKind.Utc), isDeleteMarker ? null : fields[_eTag].Trim('"'), encryption,
+                    versionId, isLatest, isDeleteMarker);
             }
 
             private static MediaOpsException Bad(string where, string what) =>

@@ -38,7 +38,7 @@ namespace MediaOps.S3Inventory
             Manifest = manifest;
         }
 
-        /// <summary>Objects kept (under the prefix, in the partition, current versions only).</summary>
+        /// <summary>Objects kept (under the prefix, in the partition; current versions only, unless read with versions).</summary>
         public long Count { get; }
         public InventoryManifest Manifest { get; }
         public DateTime CreatedUtc => Manifest.CreatedUtc;
@@ -70,6 +70,40 @@ namespace MediaOps.S3Inventory
                 }
                 return null;
             }
+        }
+
+        /// <summary>The entries of <paramref name="key"/> (with versions: newest first), read from disk as they go.</summary>
+        public IEnumerable<InventoryEntry> EntriesOf(string key)
+        {
+            if (key == null || _blockKeys.Count == 0) yield break;
+            var probe = Utf8.GetBytes(key);
+            // A key's versions may begin in the block before the first block that starts with it.
+            var block = Math.Max(0, FirstBlockStartingAtOrAfter(probe) - 1);
+            using (var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            using (var reader = new BinaryReader(stream, Utf8))
+            {
+                stream.Position = _blockOffsets[block];
+                while (stream.Position < stream.Length)
+                {
+                    var entry = InventoryRecord.Read(reader);
+                    var c = KeyOrder.Instance.Compare(entry.Key, key);
+                    if (c > 0) yield break;
+                    if (c == 0) yield return entry;
+                }
+            }
+        }
+
+        private int FirstBlockStartingAtOrAfter(byte[] probe)
+        {
+            int lo = 0, hi = _blockKeys.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >> 1;
+                var first = _blockKeys[mid];
+                if (CompareBytes(first, 0, first.Length, probe) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
         }
 
         /// <summary>Every entry in S3's key order, read from disk as it goes.</summary>
@@ -121,7 +155,9 @@ namespace MediaOps.S3Inventory
             var ticks = BitConverter.ToInt64(bytes, at); at += 8;
             var eTag = ReadString(bytes, ref at);
             var encryption = ReadString(bytes, ref at);
-            return new InventoryEntry(key, size, new DateTime(ticks, DateTimeKind.Utc), eTag, encryption.Length == 0 ? null : encryption);
+            var version = ReadString(bytes, ref at);
+            var flags = bytes[at++];
+            return InventoryRecord.Entry(key, size, ticks, eTag, encryption, version, flags);
         }
 
         private static void SkipRest(byte[] bytes, ref int at)
@@ -131,6 +167,8 @@ namespace MediaOps.S3Inventory
             at += eTagLength;
             var encryptionLength = Read7BitInt(bytes, ref at);
             at += encryptionLength;
+            var versionLength = Read7BitInt(bytes, ref at);
+            at += versionLength + 1; // and the flags byte
         }
 
         private static string ReadString(byte[] bytes, ref int at)
@@ -176,7 +214,7 @@ namespace MediaOps.S3Inventory
         }
     }
 
-    /// <summary>The on-disk shape of one entry (spill runs and the sorted file): key, size, time, ETag, encryption.</summary>
+    /// <summary>The on-disk shape of one entry (spill runs and the sorted file): key, size, time, ETag, encryption, version id, flags.</summary>
     internal static class InventoryRecord
     {
         /// <summary>Writes the entry; returns the bytes written (counted here: flushing to ask the stream would cost a syscall a row).</summary>
@@ -187,8 +225,33 @@ namespace MediaOps.S3Inventory
             w.Write(e.LastModifiedUtc.Ticks);
             w.Write(e.ETag ?? "");
             w.Write(e.EncryptionStatus ?? "");
-            return StringBytes(e.Key) + 16 + StringBytes(e.ETag ?? "") + StringBytes(e.EncryptionStatus ?? "");
+            w.Write(e.VersionId ?? "");
+            w.Write(Flags(e));
+            return StringBytes(e.Key) + 16 + StringBytes(e.ETag ?? "") + StringBytes(e.EncryptionStatus ?? "") + StringBytes(e.VersionId ?? "") + 1;
         }
+
+        private const byte Latest = 1, DeleteMarker = 2, Versioned = 4;
+
+        private static byte Flags(InventoryEntry e) =>
+            (byte)((e.IsLatest ? Latest : 0) | (e.IsDeleteMarker ? DeleteMarker : 0) | (e.VersionId != null ? Versioned : 0));
+
+        internal static InventoryEntry Entry(string key, long size, long ticks, string eTag, string encryption, string version, byte flags) =>
+            new InventoryEntry(key, size, new DateTime(ticks, DateTimeKind.Utc), eTag, encryption.Length == 0 ? null : encryption,
+                (flags & Versioned) != 0 ? version : null, (flags & Latest) != 0, (flags & DeleteMarker) != 0);
+
+        /// <summary>S3's key order; the versions of one key newest first (the current one first at equal times), as ListObjectVersions gives them.</summary>
+        public static int Compare(InventoryEntry a, InventoryEntry b)
+        {
+            var c = KeyOrder.Instance.Compare(a.Key, b.Key);
+            if (c != 0 || a.VersionId == null || b.VersionId == null) return c;
+            c = b.LastModifiedUtc.CompareTo(a.LastModifiedUtc);
+            if (c != 0) return c;
+            c = b.IsLatest.CompareTo(a.IsLatest);
+            return c != 0 ? c : string.CompareOrdinal(a.VersionId, b.VersionId);
+        }
+
+        /// <summary>Two rows of the same object (a report may list one twice): same key and, with versions, same version.</summary>
+        public static bool SameObject(InventoryEntry a, InventoryEntry b) => a.Key == b.Key && a.VersionId == b.VersionId;
 
         /// <summary>BinaryWriter's string: a 7-bit-encoded byte count, then the UTF-8 bytes.</summary>
         private static int StringBytes(string s)
@@ -206,7 +269,8 @@ namespace MediaOps.S3Inventory
             var ticks = r.ReadInt64();
             var eTag = r.ReadString();
             var encryption = r.ReadString();
-            return new InventoryEntry(key, size, new DateTime(ticks, DateTimeKind.Utc), eTag, encryption.Length == 0 ? null : encryption);
+            var version = r.ReadString();
+            return Entry(key, size, ticks, eTag, encryption, version, r.ReadByte());
         }
     }
 
@@ -241,7 +305,7 @@ namespace MediaOps.S3Inventory
             if (_buffer.Count >= _runRows) Spill();
         }
 
-        private static readonly Comparison<InventoryEntry> ByKey = (a, b) => KeyOrder.Instance.Compare(a.Key, b.Key);
+        private static readonly Comparison<InventoryEntry> ByKey = InventoryRecord.Compare;
 
         private void Spill()
         {
@@ -255,7 +319,7 @@ namespace MediaOps.S3Inventory
             _buffer.Clear();
         }
 
-        /// <summary>Merges the runs into the sorted file. A key listed twice keeps its newest entry.</summary>
+        /// <summary>Merges the runs into the sorted file. An object listed twice (same key, same version) keeps its newest entry.</summary>
         public SortedInventory Finish(InventoryManifest manifest)
         {
             Spill();
@@ -291,7 +355,7 @@ namespace MediaOps.S3Inventory
                     {
                         var (entry, run) = heap.Pop();
                         heap.PushNext(readers[run], run);
-                        if (pending != null && pending.Key == entry.Key)
+                        if (pending != null && InventoryRecord.SameObject(pending, entry))
                         {
                             if (entry.LastModifiedUtc >= pending.LastModifiedUtc) pending = entry;
                             continue;
@@ -364,7 +428,7 @@ namespace MediaOps.S3Inventory
 
             private static bool Less((InventoryEntry Entry, int Run) a, (InventoryEntry Entry, int Run) b)
             {
-                var c = KeyOrder.Instance.Compare(a.Entry.Key, b.Entry.Key);
+                var c = InventoryRecord.Compare(a.Entry, b.Entry);
                 return c < 0 || (c == 0 && a.Run < b.Run);
             }
 

@@ -10,6 +10,8 @@ namespace MediaOps.Versions
         /// <summary>Only entries written at or before this instant (what -AsOf sees).</summary>
         public DateTime? UntilUtc { get; set; }
         public bool IncludeDeleteMarkers { get; set; }
+        /// <summary>An S3 Inventory report of all versions to read instead of ListObjectVersions (null: list).</summary>
+        public MediaOps.S3Inventory.InventoryOptions Inventory { get; set; }
         /// <summary>Page size of ListObjectVersions (≤ 1000).</summary>
         public int PageSize { get; set; } = 1000;
     }

@@ -170,6 +170,54 @@ namespace MediaOps.Engine.Tests
         }
 
         [Fact]
+        public async Task With_versions_every_version_and_marker_comes_newest_first_per_key_across_runs_and_blocks()
+        {
+            using var source = new S3TestBucket(_moto);
+            using var folder = new TempTree();
+            // 3,000 keys x 3 versions (the newest a delete marker on every 5th key), rows scrambled, sorted in many runs.
+            var rows = new List<string>();
+            for (var i = 0; i < 3000; i++)
+                for (var v = 0; v < 3; v++)
+                {
+                    var marker = v == 2 && i % 5 == 0;
+                    rows.Add($"\"{source.Name}\",\"media/k{i:D4}.jpg\",\"v{i}-{v}\",\"{(v == 2 ? "true" : "false")}\",\"{(marker ? "true" : "false")}\"," +
+                             $"\"{(marker ? "" : (100 + v).ToString())}\",\"2026-01-0{v + 1}T00:00:00.{i % 1000:D3}Z\",\"{(marker ? "" : "e" + v)}\"");
+                }
+            rows.Add(rows[7]); // a row listed twice counts once
+            var csv = string.Concat(rows.Select((r, n) => (n, r)).OrderBy(x => (x.n * 7919) % rows.Count).Select(x => x.r + "\n"));
+            var manifest = WriteLocalReport(folder.Root, source.Name, "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag", csv);
+            using var inventory = await InventoryReport.OpenAsync(source.S3, source.Target,
+                new InventoryOptions { Manifest = manifest, RunRows = 700, IncludeVersions = true }, new RecordingObserver<object>(), CancellationToken.None);
+
+            var all = inventory.InKeyOrder().ToList();
+            Assert.Equal(9000, all.Count);
+            for (var i = 0; i < 3000; i++)
+            {
+                var expected = new[] { $"v{i}-2", $"v{i}-1", $"v{i}-0" };
+                Assert.Equal(expected, all.Skip(3 * i).Take(3).Select(e => e.VersionId));
+                Assert.Equal(expected, inventory.EntriesOf($"media/k{i:D4}.jpg").Select(e => e.VersionId)); // from its block, also when the key spans two
+                var newest = all[3 * i];
+                Assert.True(newest.IsLatest);
+                Assert.Equal(i % 5 == 0, newest.IsDeleteMarker);
+                Assert.False(all[3 * i + 1].IsLatest);
+            }
+            Assert.Empty(inventory.EntriesOf("media/k0000.jp"));
+        }
+
+        [Fact]
+        public async Task A_report_of_current_objects_only_is_refused_for_versions_naming_what_it_lacks()
+        {
+            using var source = new S3TestBucket(_moto);
+            using var folder = new TempTree();
+            var manifest = WriteLocalReport(folder.Root, source.Name, "Bucket, Key, Size, LastModifiedDate, ETag", $"\"{source.Name}\",\"media/a.jpg\",\"1\",\"2026-01-01T00:00:00.000Z\",\"e\"\n");
+            var refused = await Assert.ThrowsAsync<MediaOpsException>(() => InventoryReport.OpenAsync(source.S3, source.Target,
+                new InventoryOptions { Manifest = manifest, IncludeVersions = true }, new RecordingObserver<object>(), CancellationToken.None));
+            Assert.Equal("MediaOps.InventoryWithoutVersions", refused.ErrorId);
+            Assert.Contains("VersionId, IsLatest, IsDeleteMarker", refused.Message);
+            Assert.Contains("IncludedObjectVersions All", refused.Message);
+        }
+
+        [Fact]
         public async Task Lookups_across_many_blocks_find_every_key_and_nothing_between()
         {
             using var source = new S3TestBucket(_moto);
