@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -133,6 +134,8 @@ namespace MediaOps.Aws
                 throw new MediaOpsException("ProfileNotFound", FailureKind.NoCredentials,
                     $"Profile '{target.ProfileName}' was not found in the shared credentials or config file. Run 'aws configure --profile {target.ProfileName}' or pass another -ProfileName.");
             }
+            var fromEnvironment = EnvironmentKeys(Environment.GetEnvironmentVariable);
+            if (fromEnvironment != null) return (fromEnvironment, "environment variables (AWS_ACCESS_KEY_ID)");
             AWSCredentials creds;
             try
             {
@@ -145,6 +148,31 @@ namespace MediaOps.Aws
             }
             if (creds == null) throw S3ErrorTranslator.NoCredentials();
             return (Snapshot(creds), DescribeChainCredentials(creds));
+        }
+
+        /// <summary>
+        /// AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) read without building the SDK's chain (≈ 30 ms of a
+        /// fresh process's CPU, paid by every runbook job that passes keys this way), but only where the chain could find
+        /// nothing else to prefer: no web-identity role, no AWS_PROFILE, no shared credentials or config file. Null otherwise:
+        /// the chain decides, in its own order.
+        /// </summary>
+        internal static AWSCredentials EnvironmentKeys(Func<string, string> environment, Func<string, bool> fileExists = null)
+        {
+            var id = environment("AWS_ACCESS_KEY_ID");
+            var secret = environment("AWS_SECRET_ACCESS_KEY");
+            if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret)) return null;
+            if (!string.IsNullOrEmpty(environment("AWS_PROFILE")) || !string.IsNullOrEmpty(environment("AWS_ROLE_ARN"))
+                || !string.IsNullOrEmpty(environment("AWS_WEB_IDENTITY_TOKEN_FILE"))) return null;
+            fileExists = fileExists ?? File.Exists;
+            var home = environment("HOME") ?? environment("USERPROFILE") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var credentialsFile = environment("AWS_SHARED_CREDENTIALS_FILE");
+            var configFile = environment("AWS_CONFIG_FILE");
+            if (!string.IsNullOrEmpty(credentialsFile) || !string.IsNullOrEmpty(configFile)) return null;
+            if (string.IsNullOrEmpty(home) || fileExists(Path.Combine(home, ".aws", "credentials")) || fileExists(Path.Combine(home, ".aws", "config"))) return null;
+            var token = environment("AWS_SESSION_TOKEN");
+            return string.IsNullOrEmpty(token)
+                ? (AWSCredentials)new BasicAWSCredentials(id, secret)
+                : new SessionAWSCredentials(id, secret, token);
         }
 
         /// <summary>
