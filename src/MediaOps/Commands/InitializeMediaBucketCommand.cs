@@ -93,6 +93,8 @@ namespace MediaOps.Commands
                 WriteVerbose($"MediaOps: {result.Applied.Count} change(s) applied, {result.Failed.Count} failed.");
             }
 
+            // -WhatIf shows what would change (the "What if:" lines), not the bucket's current state.
+            if (IsWhatIf) return;
             var options = new BucketCheckOptions { AccessModel = AccessModel };
             Await(ct => new BucketInspector(Clients).InspectAsync(target, options, Observer<CheckResult>(WriteObject), ct));
         }
