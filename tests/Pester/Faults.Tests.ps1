@@ -201,7 +201,7 @@ Describe 'Sync-MediaToS3 through a faulty network' {
         $Roots.Add($restore)
         $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'GetObject'; match = 'big\.bin|small\.jpg'; action = 'corrupt_response' }) }
 
-        $result = Sync-MediaFromS3 -BucketName $bucket @Target -Path $restore -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
+        $result = Sync-MediaFromS3 -BucketName $bucket @Target -Path $restore -Force -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
 
         (Get-FaultProxyStats $Proxy).corrupted | Should -Be 2
         $summary = $result | Where-Object { $_ -is [MediaOps.SyncResult] }
@@ -250,7 +250,7 @@ Describe 'A sync killed mid-transfer' {
         $Roots.Add($restore)
         # Bodies trickle at 256 KiB/s: the kill lands while a temp file is half written.
         $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'GetObject'; action = 'throttle:256' }) }
-        $proc = Start-SyncProcess "Sync-MediaFromS3 -Path '$restore' -BucketName $bucket -Prefix media -EndpointUrl '$($Proxy.Endpoint)' -Region us-east-1"
+        $proc = Start-SyncProcess "Sync-MediaFromS3 -Path '$restore' -Force -BucketName $bucket -Prefix media -EndpointUrl '$($Proxy.Endpoint)' -Region us-east-1"
         try {
             Wait-Until { (Test-Path $restore) -and @(Get-ChildItem $restore -Recurse -File -Force -Filter '*.tmp' | Where-Object Length -gt 0).Count -gt 0 } -Seconds 90 -What 'a partly written temp file'
         } finally { $proc.Kill($true); $proc.WaitForExit(10000) | Out-Null }

@@ -75,7 +75,7 @@ Describe 'Point-in-time recovery with exactly the -IncludeVersions policy' {
         "$err" | Should -Match 's3:ListBucketVersions'
 
         $into = Join-Path ([IO.Path]::GetTempPath()) "lpv-$([guid]::NewGuid().ToString('N'))"
-        $sync = Sync-MediaFromS3 -Path $into @Target -Credential $Lab.App.Credential -AsOf $T
+        $sync = Sync-MediaFromS3 -Path $into -Force @Target -Credential $Lab.App.Credential -AsOf $T
         $sync.Failed | Should -Be 0
         foreach ($name in $Files.Keys) { Get-Content -Raw -LiteralPath (Join-Path $into $name) | Should -Be $Files[$name] }
 

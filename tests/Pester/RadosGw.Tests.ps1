@@ -149,7 +149,7 @@ Describe 'The migration on radosgw' {
     It 'downloads the tree back byte for byte' {
         $back = Join-Path ([IO.Path]::GetTempPath()) ("rgw-back-" + [guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $back | Out-Null
-        $r = Sync-MediaFromS3 -Path $back -BucketName $Bucket
+        $r = Sync-MediaFromS3 -Path $back -Force -BucketName $Bucket
         $r.Transferred | Should -Be $Files.Count
         $r.Failed | Should -Be 0
         foreach ($rel in $Files.Keys) {
@@ -195,7 +195,7 @@ Describe 'The migration on radosgw' {
         $cutover = [DateTime]::UtcNow
         Start-Sleep -Milliseconds 1100
         Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket --key 'media/after cutover.txt' | Out-Null
-        $out = Sync-MediaFromS3 -Path $back -BucketName $Bucket -Since $cutover -PassThru
+        $out = Sync-MediaFromS3 -Path $back -Force -BucketName $Bucket -Since $cutover -PassThru
         @($out | Where-Object { $_ -is [MediaOps.SyncItem] }).Key | Should -Be @('media/after cutover.txt')
         @(Get-ChildItem $back -Recurse -File).Name | Should -Be @('after cutover.txt')
     }

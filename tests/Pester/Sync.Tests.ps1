@@ -49,6 +49,16 @@ Describe 'Sync-MediaToS3' {
         $script:Bucket = New-Bucket
     }
 
+    It 'says a file given as -Path is a file, not a folder (PathNotFolder), and uploads nothing' {
+        $err = $null
+        try { $null = Sync-MediaToS3 -Path (Join-Path $Root 'a-b') -BucketName $Bucket -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.PathNotFolder,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$err" | Should -Match "is a file, not a folder"
+        "$err" | Should -Match ([regex]::Escape("'$Root'"))
+        Get-Keys $Bucket | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf writes nothing and returns the plan' {
         $r = Sync-MediaToS3 -Path $Root -BucketName $Bucket -WhatIf
         $r | Should -BeOfType ([MediaOps.SyncResult])
@@ -157,18 +167,36 @@ Describe 'Sync-MediaFromS3' {
 
     It 'restores into an empty folder byte for byte, -WhatIf first writing nothing' {
         $dest = Join-Path ([IO.Path]::GetTempPath()) ('restore-' + [guid]::NewGuid())
-        $plan = Sync-MediaFromS3 -Path $dest -BucketName $Bucket2 -WhatIf
+        $plan = Sync-MediaFromS3 -Path $dest -Force -BucketName $Bucket2 -WhatIf
         $plan.WhatIf | Should -BeTrue
         $plan.Planned | Should -Be $Files.Count
         Test-Path $dest | Should -BeFalse
 
-        $r = Sync-MediaFromS3 -Path $dest -BucketName $Bucket2
+        $r = Sync-MediaFromS3 -Path $dest -Force -BucketName $Bucket2
         $r.Transferred | Should -Be $Files.Count
         foreach ($rel in $Files.Keys) {
             (Get-FileHash -LiteralPath (Join-Path $dest $rel)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $Source $rel)).Hash
         }
         (Sync-MediaFromS3 -Path $dest -BucketName $Bucket2).Transferred | Should -Be 0
         Get-ChildItem $dest -Recurse -Force -Filter '.mediaops-*' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a folder that does not exist unless -Force, and a file as -Path, creating nothing' {
+        $missing = Join-Path ([IO.Path]::GetTempPath()) ('mistyped-' + [guid]::NewGuid())
+        foreach ($whatIf in $false, $true) {
+            $err = $null
+            try { $null = Sync-MediaFromS3 -Path $missing -BucketName $Bucket2 -WhatIf:$whatIf -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.PathNotFound,*'
+            "$err" | Should -Match 'does not exist, so nothing was restored'
+            "$err" | Should -Match '-Force'
+            Test-Path $missing | Should -BeFalse
+        }
+        $file = Join-Path $Source 'a-b'
+        $err = $null
+        try { $null = Sync-MediaFromS3 -Path $file -Force -BucketName $Bucket2 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.PathNotFolder,*'
+        "$err" | Should -Match 'is a file, not a folder'
+        Get-Content -LiteralPath $file -Raw | Should -Be 'dash'
     }
 
     It 'refuses hostile keys planted with the aws CLI, one SecurityError each, nothing outside' {
@@ -179,7 +207,7 @@ Describe 'Sync-MediaFromS3' {
         foreach ($k in $hostile) { $planted | Should -Contain $k }
         $outer = Join-Path ([IO.Path]::GetTempPath()) ('outer-' + [guid]::NewGuid())
         $dest = Join-Path $outer 'restore'
-        $r = Sync-MediaFromS3 -Path $dest -BucketName $b -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r = Sync-MediaFromS3 -Path $dest -Force -BucketName $b -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs.Count | Should -Be $hostile.Count
         $errs | ForEach-Object {
             $_.FullyQualifiedErrorId | Should -BeLike 'MediaOps.UnsafeKey*'

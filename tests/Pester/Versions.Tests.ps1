@@ -104,7 +104,7 @@ Describe 'Get-MediaVersion' {
 Describe 'Sync-MediaFromS3 -AsOf' {
     It 'downloads the tree as it was at T into an empty folder, byte for byte, and a rerun downloads nothing' {
         $into = Join-Path ([IO.Path]::GetTempPath()) "asof-$([guid]::NewGuid().ToString('N'))"
-        $result = Sync-MediaFromS3 -Path $into @Target -AsOf $T
+        $result = Sync-MediaFromS3 -Path $into -Force @Target -AsOf $T
         $result.Failed | Should -Be 0
         $result.Transferred | Should -Be 100
         $got = @(Get-ChildItem -LiteralPath $into -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath($into, $_.FullName).Replace('\', '/') } | Sort-Object)
@@ -120,7 +120,7 @@ Describe 'Sync-MediaFromS3 -AsOf' {
         Invoke-AwsCli -Endpoint $E s3api create-bucket --bucket $plain | Out-Null
         $into = Join-Path ([IO.Path]::GetTempPath()) "asof-$([guid]::NewGuid().ToString('N'))"
         $err = $null
-        try { Sync-MediaFromS3 -Path $into -BucketName $plain -AsOf $T } catch { $err = $_ }
+        try { Sync-MediaFromS3 -Path $into -Force -BucketName $plain -AsOf $T } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'MediaOps.BucketNotVersioned*'
         Test-Path -LiteralPath $into | Should -BeFalse
     }

@@ -211,9 +211,14 @@ namespace MediaOps.Sync
             // Before anything is created: a bucket without history cannot answer "as of".
             var s3 = _clients.CreateS3(target);
             if (options.AsOfUtc.HasValue) await BucketVersioning.RequireHistoryAsync(s3, target, ct).ConfigureAwait(false);
+            if (File.Exists(root)) throw NotAFolder(root, "the folder to restore into");
             if (!Directory.Exists(root))
             {
-                if (options.WhatIf) observer.Verbose($"'{root}' does not exist yet; it would be created.");
+                // A mistyped rollback path would otherwise grow a second, silent copy of the tree.
+                if (!options.CreateMissingFolder)
+                    throw new MediaOpsException("PathNotFound", FailureKind.NotFound,
+                        $"Folder '{root}' does not exist, so nothing was restored. Check -Path (a rollback restores into the existing MEDIA_ROOT); to restore into a new folder, create it first or add -Force.", root);
+                if (options.WhatIf) observer.Verbose($"'{root}' does not exist yet; it would be created (-Force).");
                 else Directory.CreateDirectory(root);
             }
             RetryCounter.EnsureRegistered();
@@ -352,10 +357,15 @@ namespace MediaOps.Sync
         {
             if (string.IsNullOrEmpty(path)) throw new MediaOpsException("PathMissing", FailureKind.InvalidArgument, "Pass -Path with your MEDIA_ROOT folder.");
             var full = Path.GetFullPath(path);
+            if (File.Exists(full)) throw NotAFolder(full, "your MEDIA_ROOT folder");
             if (!Directory.Exists(full))
                 throw new MediaOpsException("PathNotFound", FailureKind.NotFound, $"Folder '{full}' does not exist. Pass -Path with your MEDIA_ROOT.", full);
             return full;
         }
+
+        private static MediaOpsException NotAFolder(string full, string wanted) =>
+            new MediaOpsException("PathNotFolder", FailureKind.InvalidArgument,
+                $"'{full}' is a file, not a folder. Pass -Path with {wanted}, e.g. the folder that holds it: '{Path.GetDirectoryName(full)}'.", full);
 
         private static async Task RunPlanner(SyncPlanner planner, Func<PlanPair, Task> onPair, CancellationToken ct)
         {

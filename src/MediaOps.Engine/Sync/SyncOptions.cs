@@ -32,6 +32,8 @@ namespace MediaOps.Sync
         public DateTime? SinceUtc { get; set; }
         /// <summary>Restore only: the tree as it was at this instant (each key's version current then; keys absent then skipped).</summary>
         public DateTime? AsOfUtc { get; set; }
+        /// <summary>Restore only: create <see cref="Path"/> when it does not exist (-Force); otherwise a missing folder is refused (a mistyped rollback path).</summary>
+        public bool CreateMissingFolder { get; set; }
         /// <summary>Compare only: also report pairs that are the same.</summary>
         public bool IncludeEqual { get; set; }
         public TransferSettings Transfer { get; set; } = new TransferSettings();

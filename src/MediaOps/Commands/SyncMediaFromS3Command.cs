@@ -26,6 +26,10 @@ namespace MediaOps.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Create -Path when it does not exist (without it a missing folder is refused: a mistyped rollback path).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void OnRecord()
         {
             var target = ResolveTarget();
@@ -35,7 +39,7 @@ namespace MediaOps.Commands
             if (!ShouldProcess(path, what) && !whatIf) return;
             var options = new SyncOptions
             {
-                Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf, Concurrency = Concurrency,
+                Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf, Concurrency = Concurrency, CreateMissingFolder = Force,
                 SinceUtc = Since.HasValue ? Since.Value.ToUniversalTime() : (DateTime?)null,
                 AsOfUtc = AsOf.HasValue ? AsOf.Value.ToUniversalTime() : (DateTime?)null,
             };

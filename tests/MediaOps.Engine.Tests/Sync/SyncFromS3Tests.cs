@@ -33,11 +33,11 @@ namespace MediaOps.Engine.Tests
             using var restore = new TempTree();
             var target = Path.Combine(restore.Root, "not-yet-there");
 
-            var plan = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, WhatIf = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
+            var plan = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, WhatIf = true, CreateMissingFolder = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(TempTree.AwkwardFiles().Count, plan.Planned);
             Assert.False(Directory.Exists(target)); // -WhatIf writes nothing, not even the folder
 
-            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver<SyncItem>(), CancellationToken.None);
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, CreateMissingFolder = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(TempTree.AwkwardFiles().Count, result.Transferred);
             Assert.Equal(FilesUnder(source.Root), FilesUnder(target));
             var objects = (await bucket.ListAsync()).ToDictionary(o => o.Key);
@@ -47,7 +47,7 @@ namespace MediaOps.Engine.Tests
                 Assert.Equal(ContentComparer.Seconds(objects["media/" + rel].LastModified.Value.ToUniversalTime()),
                     ContentComparer.Seconds(File.GetLastWriteTimeUtc(Path.Combine(target, rel))));
             }
-            var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, new RecordingObserver<SyncItem>(), CancellationToken.None);
+            var again = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, CreateMissingFolder = true }, new RecordingObserver<SyncItem>(), CancellationToken.None);
             Assert.Equal(0, again.Transferred);
             Assert.Equal(TempTree.AwkwardFiles().Count, again.Skipped);
 
@@ -108,7 +108,7 @@ namespace MediaOps.Engine.Tests
             var target = Path.Combine(outer.Root, "restore");
 
             var observer = new RecordingObserver<SyncItem>();
-            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target }, observer, CancellationToken.None);
+            var result = await Engine.SyncFromS3Async(bucket.Target, new SyncOptions { Path = target, CreateMissingFolder = true }, observer, CancellationToken.None);
             Assert.Equal(1, result.Transferred);
             Assert.Equal(hostile.Length, result.Failed);
             Assert.Equal(hostile.Length, observer.Errors.Count);
