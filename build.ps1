@@ -93,15 +93,19 @@ function Invoke-FreshPwsh {
     else { & $self @args }
 }
 
+# verbosity=normal: one line per test as it finishes, so a long xunit phase shows progress in the log.
 function Invoke-UnitTest {
-    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/MediaOps.Engine.Tests/MediaOps.Engine.Tests.csproj'), '-c', $Configuration, '--nologo', '--logger', 'console;verbosity=minimal')
+    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/MediaOps.Engine.Tests/MediaOps.Engine.Tests.csproj'), '-c', $Configuration, '--nologo', '--logger', 'console;verbosity=normal')
 }
 
 function Invoke-PesterTest {
     Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/TestTools.csproj'), '--nologo', '-v', 'q')
     $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
     # A fresh pwsh so the freshly built DLL is never locked by this session.
-    Invoke-FreshPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -PesterPath $pester -ModulePath $ModuleOut @(if ($TestFilter) { '-Filter', $TestFilter })
+    # ShouldProcess writes "What if:" straight to the host, where no stream redirection reaches it; the tests that
+    # use -WhatIf assert on the objects, so those lines are only noise in the log: dropped here, line by line.
+    Invoke-FreshPwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -PesterPath $pester -ModulePath $ModuleOut @(if ($TestFilter) { '-Filter', $TestFilter }) |
+        Where-Object { $_ -notlike 'What if: *' }
     if ($LASTEXITCODE -ne 0) { throw "Pester reported failures (exit $LASTEXITCODE)" }
 }
 

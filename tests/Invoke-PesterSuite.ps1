@@ -17,6 +17,11 @@ $config = New-PesterConfiguration
 $config.Run.Path = @($files.FullName)
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
+# A log, not a terminal (or NO_COLOR): no ANSI colour codes from Pester or from PowerShell's own formatting.
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) {
+    $config.Output.RenderMode = 'Plaintext'
+    if (Get-Variable PSStyle -ErrorAction Ignore) { $PSStyle.OutputRendering = 'PlainText' }
+}
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputPath = (Join-Path $PSScriptRoot '../out/pester-results.xml')
 $result = Invoke-Pester -Configuration $config

@@ -97,3 +97,29 @@ Describe 'Default table views' {
         $text | Should -Match '(?m)^ListInPrefix\s+Pass\s+The app can list its media'
     }
 }
+
+Describe 'Redirected output' {
+    BeforeAll {
+        # A runbook's log: a child pwsh whose stdout and stderr go to a pipe, not a terminal.
+        function script:Invoke-Logged([string] $Before = '') {
+            $missing = New-TestBucketName 'nolog'
+            $command = "$Before; Import-Module '$env:MEDIAOPS_MODULE_PATH'; Test-MediaBucket -BucketName '$missing'; " +
+                "Test-MediaBucket | Select-Object -First 1 | Format-List; Write-Warning 'a warning'; " +
+                "Sync-MediaToS3 -Path '$Root' -WhatIf; Get-MediaUrl 'x.txt' -ExpiresIn 0"
+            Invoke-FreshPwsh -NoProfile -NonInteractive -Command $command 2>&1 | Out-String
+        }
+    }
+
+    It 'carries no ANSI escape codes: tables, lists, warnings and errors are plain text' {
+        $log = Invoke-Logged
+        $log | Should -Match 'Check\s+Status\s+Message' -Because 'the table is there'
+        $log | Should -Match 'WARNING: a warning'
+        $log | Should -Match 'ExpiresIn' -Because 'the error is there'
+        $log.Contains([char]27) | Should -BeFalse -Because "no escape code in:`n$($log.Replace([string][char]27, '<ESC>'))"
+    }
+
+    It 'keeps colour when the user asked for it ($PSStyle.OutputRendering = Ansi)' {
+        $log = Invoke-Logged '$PSStyle.OutputRendering = ''Ansi'''
+        $log.Contains([char]27) | Should -BeTrue
+    }
+}

@@ -18,7 +18,35 @@ namespace MediaOps.Infrastructure
         internal static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, "Dependencies");
         private static bool _registered;
 
-        public void OnImport() => EnsureRegistered();
+        public void OnImport()
+        {
+            EnsureRegistered();
+            PlainTextWhenRedirected();
+        }
+
+        /// <summary>
+        /// PowerShell 7.2+ with $PSStyle.OutputRendering at its default 'Host' still colours table headers,
+        /// list labels, warnings and errors when the process's output is redirected, so log files fill with
+        /// ANSI escape codes. Redirected output, still at the default: plain text. A user's explicit 'Ansi' is
+        /// kept; NO_COLOR already means 'PlainText' to PowerShell. Windows PowerShell 5.1 has no $PSStyle.
+        /// </summary>
+        internal static void PlainTextWhenRedirected()
+        {
+            try
+            {
+                if (!Console.IsOutputRedirected) return;
+                var style = typeof(PSObject).Assembly.GetType("System.Management.Automation.PSStyle");
+                var instance = style?.GetProperty("Instance", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+                var rendering = style?.GetProperty("OutputRendering", BindingFlags.Public | BindingFlags.Instance);
+                if (instance == null || rendering == null || !rendering.CanWrite) return;
+                if (!string.Equals(rendering.GetValue(instance)?.ToString(), "Host", StringComparison.Ordinal)) return;
+                rendering.SetValue(instance, Enum.Parse(rendering.PropertyType, "PlainText"));
+            }
+            catch (Exception)
+            {
+                // Colour is cosmetic: never fail an import over it.
+            }
+        }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
