@@ -93,6 +93,13 @@ function Invoke-FreshPwsh {
     else { & $self @args }
 }
 
+# The README's test command must pass on a fresh machine by itself: the Debian packages, moto and npm packages
+# the suite uses are checked (installed when root) by the script .ci/run runs too, so the list lives in one place.
+function Invoke-TestPrerequisites {
+    if (-not $IsLinux) { Write-Warning 'Test prerequisites are checked on Linux only (tools/test-prerequisites); the interop tests need Debian packages.'; return }
+    Invoke-Native bash @((Join-Path $Root 'tools/test-prerequisites'))
+}
+
 # verbosity=normal: one line per test as it finishes, so a long xunit phase shows progress in the log.
 function Invoke-UnitTest {
     Invoke-Native dotnet @('test', (Join-Path $Root 'tests/MediaOps.Engine.Tests/MediaOps.Engine.Tests.csproj'), '-c', $Configuration, '--nologo', '--logger', 'console;verbosity=normal')
@@ -125,6 +132,8 @@ foreach ($t in $Task) {
         'UnitTest' { Invoke-UnitTest }
         'PesterTest' { Invoke-Build; Invoke-PesterTest }
         'Test' {
+            # No MEDIAOPS_TEST_ENDPOINT: each xunit class and Pester file starts its own moto on a free port.
+            Invoke-TestPrerequisites
             Invoke-Build
             Invoke-UnitTest
             Invoke-PesterTest

@@ -33,3 +33,38 @@ Describe 'Example scripts' {
         $text | Should -Not -Match 'Out-String[^\r\n|]*\|\s*Write-Host'
     }
 }
+
+Describe 'Test prerequisites (tools/test-prerequisites)' {
+    BeforeAll {
+        $script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $script:Script = Join-Path $Repo 'tools/test-prerequisites'
+    }
+
+    It 'is the one list: .ci/run and ./build.ps1 Test both run it, and .ci/run installs nothing itself' {
+        $ci = Get-Content -Raw (Join-Path $Repo '.ci/run')
+        $ci | Should -Match '(?m)^tools/test-prerequisites\b'
+        $ci | Should -Not -Match 'apt-get|npm ci'
+        $build = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $Repo 'build.ps1'), [ref]$null, [ref]$null)
+        $switch = @($build.FindAll({ param($n) $n -is [System.Management.Automation.Language.SwitchStatementAst] }, $true))[0]
+        $testBody = ($switch.Clauses | Where-Object { $_.Item1.Value -eq 'Test' }).Item2.Extent.Text
+        $testBody | Should -Match 'Invoke-TestPrerequisites'
+        $build.Extent.Text | Should -Match "tools/test-prerequisites"
+    }
+
+    It 'on a machine without the tools, names the exact apt-get command and fails (check mode installs nothing)' {
+        # A PATH with only what the script itself runs: rclone, aws, java, npm, fusermount3 and radosgw are "missing".
+        $bin = Join-Path ([IO.Path]::GetTempPath()) ('bare-path-' + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        try {
+            foreach ($tool in 'bash', 'dirname', 'id', 'python3') {
+                $found = (Get-Command $tool -CommandType Application | Select-Object -First 1).Source
+                New-Item -ItemType SymbolicLink -Path (Join-Path $bin $tool) -Target $found | Out-Null
+            }
+            $out = & /usr/bin/env "PATH=$bin" bash $Script --check 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 1 -Because $out
+            $out | Should -Match 'sudo apt-get install -y [^\n]*\brclone\b[^\n]*\bawscli\b[^\n]*\bfuse3\b'
+            $out | Should -Match 'sudo apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd'
+        }
+        finally { Remove-Item $bin -Recurse -Force }
+    }
+}
