@@ -181,6 +181,14 @@ Describe 'Initialize-MediaBucket' {
         { Invoke-AwsCli -Endpoint $E s3api get-bucket-lifecycle-configuration --bucket $raw } | Should -Throw '*NoSuchLifecycleConfiguration*'
     }
 
+    It '-RequireTls over a plain-HTTP endpoint warns that the TLS-only policy denies every request made that way' {
+        $raw = New-RawBucket
+        $null = Initialize-MediaBucket -BucketName $raw -RequireTls -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        @($warned | Where-Object { "$_" -match 'plain-HTTP' -and "$_" -match 'aws:SecureTransport' -and "$_" -match 'AccessDenied' }).Count | Should -Be 1 -Because ($warned | Out-String)
+        $null = Initialize-MediaBucket -BucketName $raw -WhatIf -WarningVariable quiet -WarningAction SilentlyContinue
+        @($quiet | Where-Object { "$_" -match 'plain-HTTP' }) | Should -BeNullOrEmpty -Because 'without -RequireTls nothing is denied'
+    }
+
     It 'creates a missing bucket in the requested region' {
         $bucket = New-TestBucketName -Stem 'new'
         $rows = Initialize-MediaBucket -BucketName $bucket -Region eu-west-2 -Confirm:$false

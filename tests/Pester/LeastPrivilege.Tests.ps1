@@ -91,6 +91,17 @@ Describe 'Test-MediaAccess' {
         ($rows | Where-Object Check -eq 'PutInPrefix').Message | Should -Match 'New-MediaIamPolicy'
     }
 
+    It 'names a bucket-policy deny (TLS-only over http://) beside a missing permission when a sync is denied' {
+        $root = New-TestMediaTree -Files @{ 'denied.txt' = 'denied' }
+        try {
+            $denied = $null
+            try { $null = Sync-MediaToS3 -Path $root @Target -Prefix 'uploads' -Credential $Lab.App.Credential -ErrorAction Stop } catch { $denied = $_ }
+            $denied.FullyQualifiedErrorId | Should -BeLike 'MediaOps.AccessDenied,*'
+            $denied.Exception.Message | Should -Match 'New-MediaIamPolicy'
+            $denied.Exception.Message | Should -Match 'bucket policy denies it.*aws:SecureTransport'
+        } finally { Remove-Item $root -Recurse -Force }
+    }
+
     It 'stops with BucketNotFound for a missing bucket and never prints the secret' {
         $err = $null
         $verbose = try {

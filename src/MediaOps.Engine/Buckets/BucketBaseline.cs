@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Amazon.S3.Model;
 using MediaOps.Targets;
@@ -84,6 +85,8 @@ namespace MediaOps.Buckets
         public IReadOnlyList<BucketChange> Changes { get; }
         /// <summary>Things the user should know (state that could not be read, settings left alone).</summary>
         public IReadOnlyList<string> Notes { get; }
+        /// <summary>Consequences of the baseline asked for that the user should know, whether or not anything changes (e.g. -RequireTls over plain HTTP).</summary>
+        public IReadOnlyList<string> Cautions { get; internal set; } = Array.Empty<string>();
         public bool IsCompliant => Changes.Count == 0;
     }
 

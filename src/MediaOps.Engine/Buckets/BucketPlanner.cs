@@ -13,6 +13,21 @@ namespace MediaOps.Buckets
     /// </summary>
     public static class BucketPlanner
     {
+        /// <summary>
+        /// What the baseline asked for will do to this caller: a TLS-only policy denies every request over plain HTTP,
+        /// so -RequireTls with an http:// endpoint locks this very connection (and any app using it) out of the bucket.
+        /// </summary>
+        private static IReadOnlyList<string> Cautions(MediaTarget target, BucketBaseline baseline)
+        {
+            if (!baseline.RequireTls || !target.IsCustomEndpoint || !target.EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+                return Array.Empty<string>();
+            return new[]
+            {
+                $"-RequireTls with the plain-HTTP endpoint '{target.EndpointUrl}': the bucket policy's TLS-only statement (aws:SecureTransport false → Deny) " +
+                "denies every request made over HTTP, so syncs, checks and the app through this endpoint will get AccessDenied. Use an https:// endpoint, or leave -RequireTls out for a server only reachable over HTTP.",
+            };
+        }
+
         public static BucketPlan Plan(MediaTarget target, BucketState state, string region, BucketBaseline baseline)
         {
             baseline = baseline ?? new BucketBaseline();
@@ -71,7 +86,7 @@ namespace MediaOps.Buckets
                 PlanLifecycle(prefix, Current(state.Lifecycle), baseline.NoncurrentVersionExpirationDays.Value, changes, notes);
             if (baseline.InventoryFrequency != null)
                 PlanInventory(target, Current(state.Inventory ?? Observed<IReadOnlyList<InventoryConfiguration>>.Skipped(BucketReader.PermInventory)), baseline, changes, notes);
-            return new BucketPlan(target, region, changes, notes);
+            return new BucketPlan(target, region, changes, notes) { Cautions = Cautions(target, baseline) };
         }
 
         private static string Describe<T>(Observed<T> o, Func<T, string> text)

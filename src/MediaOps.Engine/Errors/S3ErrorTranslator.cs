@@ -83,7 +83,7 @@ namespace MediaOps.Errors
                     return Make("NotSupported", FailureKind.NotSupported, $"This endpoint does not support {operation ?? "that call"}.");
                 if (status == 403)
                     return Make("AccessDenied", FailureKind.PermissionDenied,
-                        $"Access denied to {target}{op}. The credentials in use lack that permission; see New-MediaIamPolicy for what the app needs.");
+                        $"Access denied to {target}{op}. The credentials in use lack that permission (see New-MediaIamPolicy for what the app needs), or a bucket policy denies it: e.g. a TLS-only statement (aws:SecureTransport) denies every request over http://, as Initialize-MediaBucket -RequireTls adds.");
                 if (status == 404)
                     return key == null
                         ? Make("BucketNotFound", FailureKind.NotFound, $"Bucket '{bucket}' was not found. Check -BucketName or create it with Initialize-MediaBucket.")

@@ -64,6 +64,7 @@ namespace MediaOps.Commands
                     "-InventoryDestination says where reports go: pass -Inventory Daily or -Inventory Weekly with it.", InventoryDestination);
             var engine = new BucketInitializer(Clients);
             var plan = Await(ct => engine.PlanAsync(target, baseline, ct));
+            foreach (var caution in plan.Cautions) WriteWarning(caution);
             foreach (var note in plan.Notes) WriteWarning(note);
             // With notes (settings left alone) "compliant" would overstate it; the notes were the warnings above.
             if (plan.IsCompliant && plan.Notes.Count == 0)
