@@ -264,3 +264,48 @@ Describe 'Interop and interruption' {
         Remove-Item $root -Recurse -Force
     }
 }
+
+Describe 'SyncItem.Reason: why each file moved, and what was skipped on purpose' {
+    BeforeAll {
+        $script:RRoot = New-TestMediaTree -Files @{ 'same.txt' = 'same'; 'grown.txt' = 'grown'; 'touched.txt' = 'touch'; 'rewritten.txt' = 'old!'; 'cache/x.tmp' = 'tmp' }
+        $script:RBucket = New-Bucket
+        $script:Old = [datetime]::UtcNow.AddDays(-2)
+        foreach ($f in Get-ChildItem $RRoot -Recurse -File) { $f.LastWriteTimeUtc = $Old }
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $RRoot 'linked') -Target ([IO.Path]::GetTempPath())
+        function script:Reasons($items) { $h = @{}; foreach ($i in $items | Where-Object { $_ -is [MediaOps.SyncItem] }) { $h[$i.RelativePath] = "$($i.Action) $($i.Reason)" }; $h }
+    }
+
+    It 'uploads: new, size differs, newer, content differs; symlinks and excluded files are Skip rows' {
+        $first = Reasons (Sync-MediaToS3 -Path $RRoot -BucketName $RBucket -Exclude '*.tmp' -PassThru -WarningAction SilentlyContinue)
+        $first['same.txt'] | Should -Be 'Upload new'
+        $first['cache/x.tmp'] | Should -Be 'Skip excluded by -Exclude'
+        $first['linked'] | Should -Match '^Skip symbolic link to .*not followed'
+
+        Set-Content -LiteralPath (Join-Path $RRoot 'grown.txt') -Value 'grown bigger' -NoNewline
+        (Get-Item (Join-Path $RRoot 'grown.txt')).LastWriteTimeUtc = $Old
+        (Get-Item (Join-Path $RRoot 'touched.txt')).LastWriteTimeUtc = [datetime]::UtcNow.AddDays(1)
+        Set-Content -LiteralPath (Join-Path $RRoot 'rewritten.txt') -Value 'new!' -NoNewline
+        (Get-Item (Join-Path $RRoot 'rewritten.txt')).LastWriteTimeUtc = $Old
+        $plan = Reasons (Sync-MediaToS3 -Path $RRoot -BucketName $RBucket -Exclude '*.tmp' -Checksum -PassThru -WhatIf -WarningAction SilentlyContinue)
+        $plan['grown.txt'] | Should -Be 'Upload size differs (local 12, remote 5)'
+        $plan['rewritten.txt'] | Should -Be 'Upload content differs (MD5)'
+        $plan.ContainsKey('same.txt') | Should -BeFalse -Because 'an unchanged file is counted, not output'
+        $quick = Reasons (Sync-MediaToS3 -Path $RRoot -BucketName $RBucket -Exclude '*.tmp' -PassThru -WarningAction SilentlyContinue)
+        $quick['touched.txt'] | Should -Be 'Upload local file is newer than the object'
+        $quick['grown.txt'] | Should -Be 'Upload size differs (local 12, remote 5)'
+        $quick.ContainsKey('rewritten.txt') | Should -BeFalse -Because 'same size and older: only -Checksum sees it'
+    }
+
+    It 'downloads: missing locally, size differs; excluded objects are Skip rows' {
+        $back = New-TestMediaTree -Files @{ 'grown.txt' = 'g' }
+        (Get-Item (Join-Path $back 'grown.txt')).LastWriteTimeUtc = $Old
+        $items = Sync-MediaFromS3 -Path $back -BucketName $RBucket -Exclude 'touched.txt' -PassThru
+        $r = Reasons $items
+        $r['same.txt'] | Should -Be 'Download missing locally'
+        $r['grown.txt'] | Should -Be 'Download size differs (local 1, remote 12)'
+        $r['touched.txt'] | Should -Be 'Skip excluded by -Exclude'
+        Test-Path -LiteralPath (Join-Path $back 'touched.txt') | Should -BeFalse
+        ($items | Where-Object { $_ -is [MediaOps.SyncResult] }).Skipped | Should -Be 1
+        Remove-Item $back -Recurse -Force
+    }
+}

@@ -121,6 +121,13 @@ namespace MediaOps.Sync
                         Interlocked.Increment(ref run.Counters.Skipped);
                         return true;
                     },
+                    // The files -Exclude leaves out are Skip rows; objects it leaves out are not this direction's business.
+                    OnExcluded = excluded =>
+                    {
+                        if (excluded.Local == null) return Task.CompletedTask;
+                        Interlocked.Increment(ref run.Counters.Skipped);
+                        return run.Skip(excluded.Key, excluded.RelativePath, excluded.Local.Length, Excluded);
+                    },
                 };
                 await run.ExecuteAsync(() => RunPlanner(planner, async pair =>
                 {
@@ -146,24 +153,27 @@ namespace MediaOps.Sync
                             }
                             catch (Exception ex) when (!(ex is OperationCanceledException))
                             {
-                                return run.Fail(pair.Key, pair.RelativePath, SyncAction.Upload, pair.Local.Length, ex, pair.Key);
+                                return run.Fail(pair.Key, pair.RelativePath, SyncAction.Upload, pair.Local.Length, ex, pair.Key, pair.Remote == null ? New : null);
                             }
                             var current = new PlanPair(pair.Key, pair.RelativePath, pair.Local, now);
-                            if (now != null)
-                            {
-                                var verdict = options.Checksum
-                                    ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, now.Digest, ct).ConfigureAwait(false)
-                                    : Quick(current, towardsLocal: false);
-                                if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
-                            }
-                            return await Upload(current).ConfigureAwait(false);
+                            if (now == null) return await Upload(current, New).ConfigureAwait(false);
+                            var verdict = options.Checksum
+                                ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, now.Digest, ct).ConfigureAwait(false)
+                                : Quick(current, towardsLocal: false);
+                            if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            return await Upload(current, verdict.Reason).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
                     }
                     if (pair.Local == null)
                     {
                         // Under a folder the walk did not enter (symlink, unreadable): not gone, so never deleted.
-                        if (pair.NotEnteredBy != null) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                        if (pair.NotEnteredBy != null)
+                        {
+                            Interlocked.Increment(ref run.Counters.Skipped);
+                            await run.Skip(pair.Key, pair.RelativePath, pair.Remote.Size, $"under '{pair.NotEnteredBy.RelativePath}', which was not walked ({Describe(pair.NotEnteredBy.Kind)}): kept").ConfigureAwait(false);
+                            return;
+                        }
                         if (options.Delete && pair.Key.StartsWith(target.Prefix, StringComparison.Ordinal)) deletes.Add(pair.Key, pair.Remote.Size);
                         return;
                     }
@@ -179,13 +189,15 @@ namespace MediaOps.Sync
                         {
                             var verdict = await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false);
                             if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
-                            return await Upload(pair).ConfigureAwait(false);
+                            return await Upload(pair, verdict.Reason).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
                     }
-                    if (pair.Remote != null && Quick(pair, towardsLocal: false).IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
-                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length)).ConfigureAwait(false);
-                    else await run.Queue.EnqueueAsync(() => Upload(pair), ct).ConfigureAwait(false);
+                    var quick = pair.Remote == null ? null : Quick(pair, towardsLocal: false);
+                    if (quick != null && quick.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    var why = quick?.Reason ?? New;
+                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length, why)).ConfigureAwait(false);
+                    else await run.Queue.EnqueueAsync(() => Upload(pair, why), ct).ConfigureAwait(false);
                 }, ct), ct).ConfigureAwait(false);
 
                 if (options.Delete && deletes.Count > 0)
@@ -194,11 +206,11 @@ namespace MediaOps.Sync
             if (options.Inventory != null) observer.Verbose($"{rechecked:N0} name(s) the inventory did not show as uploaded were checked with a HEAD.");
             return run.Finish(SyncDirection.ToS3, root, target.Uri, options.WhatIf, retries.Retries);
 
-            Task<SyncItem> Upload(PlanPair pair)
+            Task<SyncItem> Upload(PlanPair pair, string why)
             {
-                if (options.WhatIf) return Task.FromResult(run.Plan(pair, SyncAction.Upload, pair.Local.Length));
+                if (options.WhatIf) return Task.FromResult(run.Plan(pair, SyncAction.Upload, pair.Local.Length, why));
                 run.Planned(pair.Local.Length);
-                return run.Transfer(pair, SyncAction.Upload, pair.Local.Length,
+                return run.Transfer(pair, SyncAction.Upload, pair.Local.Length, why,
                     bytes => refusal.RunAsync(() => uploader.UploadAsync(pair.Local, pair.Key, bytes, ct), pair.Key, ct), ct);
             }
         }
@@ -247,6 +259,13 @@ namespace MediaOps.Sync
                     observer.Warning($"'{other.RelativePath}' is the partial download of another Sync-MediaFromS3 that is still running; it is left alone.");
                     return true;
                 },
+                // The objects -Exclude leaves out (within -Since) are Skip rows; local files it leaves out are left alone anyway.
+                OnExcluded = excluded =>
+                {
+                    if (excluded.Remote == null || (since.HasValue && excluded.Remote.LastModifiedUtc < since.Value)) return Task.CompletedTask;
+                    Interlocked.Increment(ref run.Counters.Skipped);
+                    return run.Skip(excluded.Key, excluded.RelativePath, excluded.Remote.Size, Excluded);
+                },
             };
 
             // On a case- or normalisation-insensitive target, two keys can be one file: find those before writing any.
@@ -290,8 +309,9 @@ namespace MediaOps.Sync
                 if (!mustCompareContent)
                 {
                     if (quick != null && quick.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
-                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Download, remote.Size)).ConfigureAwait(false);
-                    else await run.Queue.EnqueueAsync(() => Download(pair), ct).ConfigureAwait(false);
+                    var why = quick?.Reason ?? MissingLocally;
+                    if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Download, remote.Size, why)).ConfigureAwait(false);
+                    else await run.Queue.EnqueueAsync(() => Download(pair, why), ct).ConfigureAwait(false);
                     return;
                 }
                 // Same size: an object newer than the file is often just the upload of that very file,
@@ -300,18 +320,25 @@ namespace MediaOps.Sync
                 {
                     var verdict = await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, remote.Digest, ct).ConfigureAwait(false);
                     if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
-                    return options.WhatIf ? run.Plan(pair, SyncAction.Download, remote.Size) : await Download(pair).ConfigureAwait(false);
+                    return options.WhatIf ? run.Plan(pair, SyncAction.Download, remote.Size, verdict.Reason) : await Download(pair, verdict.Reason).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
             }, ct), ct).ConfigureAwait(false);
             return run.Finish(SyncDirection.FromS3, target.Uri, root, options.WhatIf, retries.Retries);
 
-            Task<SyncItem> Download(PlanPair pair)
+            Task<SyncItem> Download(PlanPair pair, string why)
             {
                 run.Planned(pair.Remote.Size);
-                return run.Transfer(pair, SyncAction.Download, pair.Remote.Size,
+                return run.Transfer(pair, SyncAction.Download, pair.Remote.Size, why,
                     bytes => downloader.DownloadAsync(pair.Key, pair.Remote.LastModifiedUtc, pair.RelativePath, bytes, ct, pair.Remote.VersionId), ct);
             }
         }
+
+        /// <summary>The Reason of an upload with no object yet.</summary>
+        private const string New = "new";
+        /// <summary>The Reason of a download with no local file.</summary>
+        private const string MissingLocally = "missing locally";
+        /// <summary>The Reason of a name left out by -Exclude (a Skip row).</summary>
+        private const string Excluded = "excluded by -Exclude";
 
         private static string Describe(LocalEntryKind kind) =>
             kind == LocalEntryKind.Symlink ? "a symbolic link" : kind == LocalEntryKind.UnreadableDirectory ? "cannot be read" : "its name cannot be read";

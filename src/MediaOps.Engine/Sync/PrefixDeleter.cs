@@ -24,6 +24,9 @@ namespace MediaOps.Sync
         private readonly IRunObserver<SyncItem> _observer;
         private readonly SyncRun _run;
 
+        /// <summary>The Reason of every delete row.</summary>
+        private const string NoLocalFile = "no local file";
+
         public PrefixDeleter(IAmazonS3 s3, MediaTarget target, SyncRun run)
         {
             _s3 = s3;
@@ -60,7 +63,7 @@ namespace MediaOps.Sync
             {
                 foreach (var batch in spool.Batches())
                     foreach (var (key, size) in batch)
-                        await _run.Queue.AddDoneAsync(_run.Plan(new PlanPair(key, _target.NameFor(key), null, null), SyncAction.Delete, size)).ConfigureAwait(false);
+                        await _run.Queue.AddDoneAsync(_run.Plan(new PlanPair(key, _target.NameFor(key), null, null), SyncAction.Delete, size, NoLocalFile)).ConfigureAwait(false);
                 await _run.Queue.DrainAsync().ConfigureAwait(false);
                 return;
             }
@@ -140,12 +143,12 @@ namespace MediaOps.Sync
                 if (failed.TryGetValue(key, out var why))
                 {
                     await _run.Queue.AddDoneAsync(_run.Fail(key, pair.RelativePath, SyncAction.Delete, size,
-                        new MediaOpsException("DeleteFailed", FailureKind.Unknown, $"Could not delete '{NameProblems.Printable(key)}': {why}", key), key)).ConfigureAwait(false);
+                        new MediaOpsException("DeleteFailed", FailureKind.Unknown, $"Could not delete '{NameProblems.Printable(key)}': {why}", key), key, NoLocalFile)).ConfigureAwait(false);
                     continue;
                 }
                 Interlocked.Increment(ref _run.Counters.Deleted);
                 Interlocked.Increment(ref _run.Counters.FilesDone);
-                await _run.Queue.AddDoneAsync(_run.Item(key, pair.RelativePath, SyncAction.Delete, SyncItemStatus.Done, size)).ConfigureAwait(false);
+                await _run.Queue.AddDoneAsync(_run.Item(key, pair.RelativePath, SyncAction.Delete, SyncItemStatus.Done, size, NoLocalFile)).ConfigureAwait(false);
             }
             await _run.Queue.DrainAsync().ConfigureAwait(false);
         }

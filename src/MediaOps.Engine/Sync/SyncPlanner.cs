@@ -41,6 +41,15 @@ namespace MediaOps.Sync
         /// </summary>
         public Func<LocalEntry, bool> OnOwnTempFile { get; set; }
 
+        /// <summary>
+        /// Called, in the merge's order, for each local entry and each object that -Exclude leaves out (within the
+        /// -Partition slice), so a sync can show it as a Skip row. Unset: excluded names pass silently.
+        /// </summary>
+        public Func<PlanPair, Task> OnExcluded { get; set; }
+
+        // Excluded local entries met by the synchronous walk, handed to OnExcluded before the next pair.
+        private readonly List<PlanPair> _excludedLocal = new List<PlanPair>();
+
         /// <summary>Objects under the prefix that reached the caller (excluded names and folder markers do not count).</summary>
         public long RemoteObjects { get; private set; }
 
@@ -73,6 +82,8 @@ namespace MediaOps.Sync
                         {
                             var candidate = page[index++];
                             if (IsWanted(candidate)) { remoteCurrent = candidate; RemoteObjects++; return; }
+                            if (OnExcluded != null && IsExcludedObject(candidate))
+                                await OnExcluded(new PlanPair(candidate.Key, candidate.Key.Substring(prefix.Length), null, candidate)).ConfigureAwait(false);
                             continue;
                         }
                         page = await lister.NextPageAsync(ct).ConfigureAwait(false);
@@ -84,6 +95,7 @@ namespace MediaOps.Sync
                 while (localCurrent != null || remoteCurrent != null)
                 {
                     ct.ThrowIfCancellationRequested();
+                    await ReportExcludedLocal().ConfigureAwait(false);
                     int cmp;
                     string localKey = localCurrent == null ? null : prefix + localCurrent.RelativePath;
                     if (localCurrent == null) cmp = 1;
@@ -108,7 +120,22 @@ namespace MediaOps.Sync
                         await AdvanceRemote().ConfigureAwait(false);
                     }
                 }
+                await ReportExcludedLocal().ConfigureAwait(false);
             }
+        }
+
+        private async Task ReportExcludedLocal()
+        {
+            if (_excludedLocal.Count == 0) return;
+            foreach (var pair in _excludedLocal) await OnExcluded(pair).ConfigureAwait(false);
+            _excludedLocal.Clear();
+        }
+
+        private bool IsExcludedObject(RemoteObject o)
+        {
+            if (!o.Key.StartsWith(_target.Prefix, StringComparison.Ordinal) || o.Key.EndsWith("/", StringComparison.Ordinal)) return false;
+            var relative = o.Key.Substring(_target.Prefix.Length);
+            return relative.Length > 0 && _filter.IsExcluded(relative) && (_partition == null || _partition.Owns(relative));
         }
 
         private bool IsWanted(RemoteObject o)
@@ -130,7 +157,12 @@ namespace MediaOps.Sync
                 if (e.Kind != LocalEntryKind.File) _notEnteredBy[e.RelativePath + "/"] = e;
                 if (OnOwnTempFile != null && e.Kind == LocalEntryKind.File && LocalWalker.IsOwnTempFile(FileName(e.RelativePath)) && OnOwnTempFile(e))
                     continue;
-                if (_filter.IsExcluded(e.RelativePath)) continue;
+                if (_filter.IsExcluded(e.RelativePath))
+                {
+                    if (OnExcluded != null && (_partition == null || _partition.Owns(e.RelativePath)))
+                        _excludedLocal.Add(new PlanPair(_target.Prefix + e.RelativePath, e.RelativePath, e, null));
+                    continue;
+                }
                 if (_partition != null && !_partition.Owns(e.RelativePath)) continue;
                 return e;
             }

@@ -65,20 +65,25 @@ namespace MediaOps.Sync
         }
 
         /// <summary>A -WhatIf item: counted as planned, nothing done.</summary>
-        public SyncItem Plan(PlanPair pair, SyncAction action, long length)
+        public SyncItem Plan(PlanPair pair, SyncAction action, long length, string reason = null)
         {
             Planned(length);
-            return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Planned, length);
+            return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Planned, length, reason);
         }
 
-        public async Task<SyncItem> Transfer(PlanPair pair, SyncAction action, long length, Func<Action<long>, Task<long>> transfer, CancellationToken ct)
+        /// <summary>A pair left alone on purpose (a symlink, an excluded name): a Skip row with its reason, for -PassThru.</summary>
+        public Task Skip(string key, string relativePath, long length, string reason) =>
+            Queue.AddDoneAsync(Item(key, relativePath, SyncAction.Skip, SyncItemStatus.Done, length, reason));
+
+        /// <param name="reason">Why the file moves (new, size differs…): the item's Reason.</param>
+        public async Task<SyncItem> Transfer(PlanPair pair, SyncAction action, long length, string reason, Func<Action<long>, Task<long>> transfer, CancellationToken ct)
         {
             try
             {
                 var sent = await transfer(bytes => Interlocked.Add(ref Counters.Bytes, bytes)).ConfigureAwait(false);
                 Interlocked.Increment(ref Counters.Transferred);
                 Interlocked.Increment(ref Counters.FilesDone);
-                return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Done, sent);
+                return Item(pair.Key, pair.RelativePath, action, SyncItemStatus.Done, sent, reason);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -86,7 +91,7 @@ namespace MediaOps.Sync
             }
             catch (Exception ex)
             {
-                return Fail(pair.Key, pair.RelativePath, action, length, S3ErrorTranslator.Translate(ex, _bucket, pair.Key), pair.Key);
+                return Fail(pair.Key, pair.RelativePath, action, length, S3ErrorTranslator.Translate(ex, _bucket, pair.Key), pair.Key, reason);
             }
         }
 
@@ -119,7 +124,7 @@ namespace MediaOps.Sync
                 else
                     _observer.Verbose($"Skipped '{pair.RelativePath}': symbolic links are not followed.");
                 Interlocked.Increment(ref Counters.Skipped);
-                return Task.CompletedTask;
+                return Skip(pair.Key, pair.RelativePath, 0, target != "a file" ? $"symbolic link to {target}, not followed" : "symbolic link, not followed");
             }
             var error = pair.Local.Kind == LocalEntryKind.InvalidName
                 ? new MediaOpsException("LocalNameInvalid", FailureKind.InvalidArgument,
@@ -129,13 +134,13 @@ namespace MediaOps.Sync
             return Queue.AddDoneAsync(Fail(pair.Key, pair.RelativePath, SyncAction.Skip, 0, error, pair.Local.FullName));
         }
 
-        public SyncItem Fail(string key, string relativePath, SyncAction action, long length, Exception error, string target)
+        public SyncItem Fail(string key, string relativePath, SyncAction action, long length, Exception error, string target, string reason = null)
         {
             Interlocked.Increment(ref Counters.Failed);
             Interlocked.Increment(ref Counters.FilesDone);
             Counters.AddError($"{key}: {error.Message}");
             _observer.Error(error, target);
-            var item = Item(key, relativePath, action, SyncItemStatus.Failed, length);
+            var item = Item(key, relativePath, action, SyncItemStatus.Failed, length, reason);
             item.Error = error.Message;
             return item;
         }
@@ -143,8 +148,8 @@ namespace MediaOps.Sync
         /// <summary>"k/n" when the run covers one -Partition slice; every row and the result carry it.</summary>
         public string Partition { get; set; }
 
-        public SyncItem Item(string key, string relativePath, SyncAction action, SyncItemStatus status, long length) =>
-            new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length, Partition = Partition };
+        public SyncItem Item(string key, string relativePath, SyncAction action, SyncItemStatus status, long length, string reason = null) =>
+            new SyncItem { Key = key, RelativePath = relativePath, Action = action, Status = status, Length = length, Reason = reason, Partition = Partition };
 
         public SyncResult Finish(SyncDirection direction, string source, string destination, bool whatIf, long retries)
         {

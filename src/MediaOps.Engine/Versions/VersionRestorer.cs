@@ -59,9 +59,7 @@ namespace MediaOps.Versions
                         }
                         if (options.WhatIf)
                         {
-                            var planned = run.Plan(new PlanPair(step.Key, history.Name, null, null), ActionFor(step.Kind), step.Length);
-                            planned.Reason = step.Reason;
-                            await run.Queue.AddDoneAsync(planned).ConfigureAwait(false);
+                            await run.Queue.AddDoneAsync(run.Plan(new PlanPair(step.Key, history.Name, null, null), ActionFor(step.Kind), step.Length, step.Reason)).ConfigureAwait(false);
                         }
                         else spool.Add(step);
                     }, ct).ConfigureAwait(false);
@@ -83,14 +81,12 @@ namespace MediaOps.Versions
                         if (step.Kind == RestoreStepKind.Restore)
                             await run.Queue.EnqueueAsync(async () =>
                             {
-                                var item = await run.Transfer(pair, SyncAction.Restore, step.Length, async bytes =>
+                                return await run.Transfer(pair, SyncAction.Restore, step.Length, step.Reason, async bytes =>
                                 {
                                     var copied = await copier.CopyAsync(step.Key, step.Source, ct).ConfigureAwait(false);
                                     bytes(copied);
                                     return copied;
                                 }, ct).ConfigureAwait(false);
-                                item.Reason = step.Reason;
-                                return item;
                             }, ct).ConfigureAwait(false);
                         else
                             await run.Queue.EnqueueAsync(() => PutDeleteMarkerAsync(s3, target, run, pair, step.Length, step.Reason, ct), ct).ConfigureAwait(false);
