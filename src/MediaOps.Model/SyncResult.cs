@@ -15,6 +15,8 @@ namespace MediaOps
         public long Skipped { get; internal set; }
         public long Deleted { get; internal set; }
         public long Failed { get; internal set; }
+        /// <summary>Objects whose delete (-Delete) or restore was put to the confirmation and not confirmed (declined, or a host that cannot ask): nothing was done to them.</summary>
+        public long NotConfirmed { get; internal set; }
         public long Bytes { get; internal set; }
         public TimeSpan Duration { get; internal set; }
         public double BytesPerSecond { get; internal set; }

@@ -309,3 +309,39 @@ Describe 'SyncItem.Reason: why each file moved, and what was skipped on purpose'
         Remove-Item $back -Recurse -Force
     }
 }
+
+Describe 'Sync-MediaToS3 -Delete at a console prompt (a scripted host answers)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'ScriptedHost.psm1') -Force
+        $script:DRoot = New-TestMediaTree -Files @{ 'keep.txt' = 'k'; 'gone1.txt' = '1'; 'gone2.txt' = '2' }
+        $script:DBucket = New-Bucket
+        $null = Sync-MediaToS3 -Path $DRoot -BucketName $DBucket
+        Remove-Item -LiteralPath (Join-Path $DRoot 'gone1.txt'), (Join-Path $DRoot 'gone2.txt')
+        $script:DeleteRun = { param($p, $b) Sync-MediaToS3 -Path $p -BucketName $b -Delete }
+    }
+
+    It 'asks once with No as the default: Enter deletes nothing and says it was declined, in a warning and in the result' {
+        $run = Invoke-WithScriptedHost -Answers -1 -Script $DeleteRun -Arguments @{ p = $DRoot; b = $DBucket }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Prompts.Count | Should -Be 1
+        $run.Prompts[0].Choices | Should -Be @('&Yes', '&No')
+        $run.Prompts[0].DefaultChoice | Should -Be 1 -Because 'Enter at a High-impact question must not delete'
+        $run.Prompts[0].Message | Should -Match '^Delete 2 object\(s\)'
+        ($run.Warnings -join "`n") | Should -Match 'declined at the confirmation, so nothing was deleted'
+        $r = $run.Output | Where-Object { $_ -is [MediaOps.SyncResult] }
+        $r.Deleted | Should -Be 0
+        $r.NotConfirmed | Should -Be 2
+        Get-Keys $DBucket | Should -Contain 'media/gone1.txt'
+    }
+
+    It 'deletes when answered Yes, and -Force asks nothing' {
+        $run = Invoke-WithScriptedHost -Answers 0 -Script $DeleteRun -Arguments @{ p = $DRoot; b = $DBucket }
+        $run.Prompts.Count | Should -Be 1
+        ($run.Output | Where-Object { $_ -is [MediaOps.SyncResult] }).Deleted | Should -Be 2
+        Get-Keys $DBucket | Should -Not -Contain 'media/gone1.txt'
+        Remove-Item -LiteralPath (Join-Path $DRoot 'keep.txt')
+        $forced = Invoke-WithScriptedHost -Script { param($p, $b) Sync-MediaToS3 -Path $p -BucketName $b -Delete -Force -AllowMassDelete } -Arguments @{ p = $DRoot; b = $DBucket }
+        $forced.Prompts | Should -BeNullOrEmpty
+        ($forced.Output | Where-Object { $_ -is [MediaOps.SyncResult] }).Deleted | Should -Be 1
+    }
+}

@@ -70,6 +70,7 @@ namespace MediaOps.Sync
             var action = $"Delete {spool.Count} object(s) ({spool.Bytes:N0} bytes) under {_target.Uri} whose local file is gone";
             if (!await _observer.ConfirmAsync(_target.Uri, action).ConfigureAwait(false))
             {
+                Interlocked.Add(ref _run.Counters.NotConfirmed, spool.Count);
                 _observer.Verbose($"Deletion of {spool.Count} object(s) under {_target.Uri} was not confirmed; nothing was deleted.");
                 return;
             }

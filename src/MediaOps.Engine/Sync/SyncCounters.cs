@@ -12,7 +12,7 @@ namespace MediaOps.Sync
         private const int MaxErrorsKept = 100;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<string> _errors = new List<string>();
-        public long Examined, Planned, PlannedBytes, Transferred, Skipped, Deleted, Failed, Bytes, FilesDone;
+        public long Examined, Planned, PlannedBytes, Transferred, Skipped, Deleted, Failed, NotConfirmed, Bytes, FilesDone;
         public volatile bool PlanComplete;
 
         public TimeSpan Elapsed => _clock.Elapsed;
@@ -75,6 +75,7 @@ namespace MediaOps.Sync
                     Skipped = Skipped,
                     Deleted = Deleted,
                     Failed = Failed,
+                    NotConfirmed = NotConfirmed,
                     Bytes = Bytes,
                     Duration = elapsed,
                     BytesPerSecond = elapsed.TotalSeconds > 0 ? Bytes / elapsed.TotalSeconds : 0,

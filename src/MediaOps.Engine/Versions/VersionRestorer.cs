@@ -70,6 +70,7 @@ namespace MediaOps.Versions
                         + " (every current version stays in the history)";
                     if (!await observer.ConfirmAsync(target.Uri, question).ConfigureAwait(false))
                     {
+                        Interlocked.Add(ref run.Counters.NotConfirmed, spool.Count);
                         observer.Verbose($"The restore of {spool.Count} object(s) under {target.Uri} was not confirmed; nothing was changed.");
                         return;
                     }

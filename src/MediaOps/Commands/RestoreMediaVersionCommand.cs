@@ -72,6 +72,6 @@ namespace MediaOps.Commands
         }
 
         /// <summary>The one question for the whole batch (the engine asks after planning, with the counts).</summary>
-        protected override bool Confirm(string target, string action) => ConfirmBatch(target, action, Force, "Confirm restore", "RestoreNotConfirmed");
+        protected override bool Confirm(string target, string action) => ConfirmBatch(target, action, Force, "Confirm restore", "RestoreNotConfirmed", "nothing was restored");
     }
 }

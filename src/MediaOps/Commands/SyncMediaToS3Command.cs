@@ -72,6 +72,6 @@ namespace MediaOps.Commands
         }
 
         /// <summary>The one question before -Delete removes objects (the engine asks once, for the whole batch).</summary>
-        protected override bool Confirm(string target, string action) => ConfirmBatch(target, action, Force, "Confirm deletion", "DeleteNotConfirmed");
+        protected override bool Confirm(string target, string action) => ConfirmBatch(target, action, Force, "Confirm deletion", "DeleteNotConfirmed", "nothing was deleted");
     }
 }

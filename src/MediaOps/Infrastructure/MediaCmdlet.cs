@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using MediaOps.Runs;
@@ -180,25 +182,37 @@ namespace MediaOps.Infrastructure
 
         /// <summary>
         /// The one question before a batch that is High impact inside a Medium cmdlet (-Delete, a restore): asked once,
-        /// as ConfirmImpact.High would, unless -Force, -Confirm or $ConfirmPreference 'None' already answer it. A host
-        /// that cannot ask gets an error that says how to confirm (<paramref name="notConfirmedErrorId"/>), nothing is done.
+        /// as ConfirmImpact.High would, unless -Force, -Confirm or $ConfirmPreference 'None' already answer it. The prompt
+        /// defaults to No (ShouldContinue's defaults to Yes: Enter must not delete); a No is a warning that says
+        /// <paramref name="nothingDone"/>. A host that cannot ask gets an error that says how to confirm
+        /// (<paramref name="notConfirmedErrorId"/>), nothing is done.
         /// </summary>
-        protected bool ConfirmBatch(string target, string action, bool force, string caption, string notConfirmedErrorId)
+        protected bool ConfirmBatch(string target, string action, bool force, string caption, string notConfirmedErrorId, string nothingDone)
         {
             if (!ShouldProcess(target, action)) return false;
             if (force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
             var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
             if (preference is ConfirmImpact impact && impact == ConfirmImpact.None) return true;
+            int answer;
             try
             {
-                return ShouldContinue(action + "?", caption);
+                var ui = Host?.UI ?? throw new PSInvalidOperationException("The host has no user interface.");
+                var choices = new Collection<ChoiceDescription>
+                {
+                    new ChoiceDescription("&Yes", action + "."),
+                    new ChoiceDescription("&No", nothingDone.Substring(0, 1).ToUpperInvariant() + nothingDone.Substring(1) + " (the default)."),
+                };
+                answer = ui.PromptForChoice(caption, action + "?", choices, 1);
             }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException || ex is NotSupportedException)
             {
                 WriteItemError(new MediaOpsException(notConfirmedErrorId, FailureKind.Cancelled,
                     $"{action}: not done, because this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to go ahead without asking.", target, ex), target);
                 return false;
             }
+            if (answer == 0) return true;
+            WriteWarning($"{action}: declined at the confirmation, so {nothingDone}. Run again and answer Yes, or pass -Force.");
+            return false;
         }
 
         /// <summary>Answers the engine's <see cref="IRunObserver{TRow}.ConfirmAsync"/> on the pipeline thread; the default refuses.</summary>
