@@ -220,8 +220,10 @@ Describe 'Sync-MediaFromS3' {
     }
 
     It '-Since restores only what changed after the cutover' {
-        $cutover = [DateTime]::UtcNow
-        Start-Sleep -Milliseconds 1100
+        # The cutover is the server's next second after every earlier write: no sleep, no local clock.
+        $before = Get-TestServerSecond $E $Bucket2
+        Wait-TestServerSecondAfter $E $Bucket2 $before
+        $cutover = $before.AddSeconds(1)
         Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket2 --key 'media/after.txt' | Out-Null
         $out = Sync-MediaFromS3 -Path $Source -BucketName $Bucket2 -Since $cutover -PassThru
         @($out | Where-Object { $_ -is [MediaOps.SyncItem] }).Key | Should -Be @('media/after.txt')

@@ -185,5 +185,23 @@ function Set-RadosGwAwsEnvironment {
     $env:AWS_SECRET_ACCESS_KEY = $Server.SecretKey
 }
 
+function Get-TestServerSecond {
+    <# The second the server stamps a write with (a clock object outside the prefix): times that split a history come from the server, never from sleeps. #>
+    param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string] $Bucket)
+    Invoke-AwsCli -Endpoint $Endpoint s3api put-object --bucket $Bucket --key clock/tick | Out-Null
+    [datetime]::Parse((Invoke-AwsCli -Endpoint $Endpoint s3api head-object --bucket $Bucket --key clock/tick).LastModified).ToUniversalTime()
+}
+
+function Wait-TestServerSecondAfter {
+    <# Returns once the server stamps writes later than $Stamp, so what is written next is strictly after it (polls the server's own clock). #>
+    param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [datetime] $Stamp)
+    $deadline = [datetime]::UtcNow.AddSeconds(120)
+    while ((Get-TestServerSecond $Endpoint $Bucket) -le $Stamp) {
+        if ([datetime]::UtcNow -gt $deadline) { throw 'the server clock did not move on' }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
 Export-ModuleMember -Function Invoke-FreshPwsh, Start-FreshPwsh, Get-FreeTcpPort, Start-MotoServer, Stop-MotoServer, Get-TestEndpoint, Set-TestAwsEnvironment,
-    New-TestBucketName, Invoke-AwsCli, New-TestMediaTree, Start-RadosGwServer, Stop-RadosGwServer, Get-RadosGwEndpoint, Set-RadosGwAwsEnvironment
+    New-TestBucketName, Invoke-AwsCli, New-TestMediaTree, Start-RadosGwServer, Stop-RadosGwServer, Get-RadosGwEndpoint, Set-RadosGwAwsEnvironment,
+    Get-TestServerSecond, Wait-TestServerSecondAfter

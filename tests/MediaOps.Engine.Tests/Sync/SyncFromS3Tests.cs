@@ -126,9 +126,10 @@ namespace MediaOps.Engine.Tests
             source.Write("avatar.png", "AAAA");
             using var bucket = new S3TestBucket(_moto);
             await Engine.SyncToS3Async(bucket.Target, new SyncOptions { Path = source.Root }, new RecordingObserver<SyncItem>(), CancellationToken.None);
-            await Task.Delay(1100);
-            var cutover = DateTime.UtcNow;
-            await Task.Delay(1100);
+            // The cutover is the server's next second after the upload: read from its clock, never slept for.
+            var uploaded = await VersionedBucket.ServerNowAsync(bucket);
+            await VersionedBucket.WaitForServerSecondAfterAsync(bucket, uploaded);
+            var cutover = uploaded.AddSeconds(1);
             await bucket.PutAsync("media/new.txt", "after cutover");
             await bucket.PutAsync("media/avatar.png", "BBBB"); // same size, replaced by the app after cutover
 
