@@ -451,3 +451,52 @@ Describe 'A server that stalls mid-transfer fails the item; the run ends' {
         Get-ObjectBytes $bucket 'media/z-fine.bin' | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Downloads of objects whose ETag is no MD5 are checked by the checksum stored with them' {
+    BeforeEach { Reset-FaultProxy $Proxy }
+
+    It 'an SSE-KMS object with a stored <Algorithm> checksum (<Upload>) corrupted in flight fails the item and leaves no file; intact it is restored and verified' -TestCases @(
+        @{ Algorithm = 'SHA256'; Upload = 'single PUT'; Size = 300000 }
+        @{ Algorithm = 'SHA1'; Upload = 'single PUT'; Size = 300000 }
+        @{ Algorithm = 'CRC32'; Upload = 'single PUT'; Size = 300000 }
+        @{ Algorithm = 'CRC32'; Upload = 'multipart, a checksum of the parts'; Size = 9MB }
+    ) {
+        param($Algorithm, $Upload, $Size)
+        $bucket = New-IoBucket
+        $body = New-RandomBytes $Size 71
+        $src = Join-Path (New-Folder 'src') 'body.bin'
+        [System.IO.File]::WriteAllBytes($src, $body)
+        if ($Upload -eq 'single PUT') {
+            $null = Invoke-AwsCli $Moto.Endpoint s3api put-object --bucket $bucket --key 'media/kms.bin' --body $src --server-side-encryption aws:kms --checksum-algorithm $Algorithm
+        } else {
+            $null = Invoke-AwsCli $Moto.Endpoint s3 cp $src "s3://$bucket/media/kms.bin" --sse aws:kms --checksum-algorithm $Algorithm --only-show-errors
+        }
+        $head = Invoke-AwsCli $Moto.Endpoint s3api head-object --bucket $bucket --key 'media/kms.bin' --checksum-mode ENABLED
+        $head.ServerSideEncryption | Should -Be 'aws:kms' -Because 'the precondition: the ETag proves nothing'
+        $head."Checksum$Algorithm" | Should -Not -BeNullOrEmpty -Because 'the precondition: a checksum was stored'
+        $root = New-Folder 'restore'
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'GetObject'; action = 'corrupt_response'; times = 1 }) }
+
+        $result = Sync-MediaFromS3 -Path $root -BucketName $bucket @Target -ErrorVariable errs -ErrorAction SilentlyContinue
+        (Get-FaultProxyStats $Proxy).corrupted | Should -Be 1
+        $result.Failed | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^MediaOps\.IntegrityCheckFailed'
+        $errs[0].Exception.Message | Should -Match 'checksum'
+        Get-FilesUnder $root | Should -BeNullOrEmpty -Because 'no corrupted file and no temp file is left'
+
+        $again = Sync-MediaFromS3 -Path $root -BucketName $bucket @Target
+        $again.Failed | Should -Be 0
+        $again.Transferred | Should -Be 1
+        Get-Sha256 ([System.IO.File]::ReadAllBytes((Join-Path $root 'kms.bin'))) | Should -Be (Get-Sha256 $body)
+
+        # Test-MediaObject -Checksum proves the restored file by the same checksum, and catches a same-size change.
+        $row = 'kms.bin' | Test-MediaObject -BucketName $bucket @Target -Path $root -Checksum
+        $row.Status | Should -Be 'Pass'
+        $row.Message | Should -Match 'checksum stored with it'
+        $changed = [byte[]]$body.Clone(); $changed[$Size - 1] = $changed[$Size - 1] -bxor 0xFF
+        [System.IO.File]::WriteAllBytes((Join-Path $root 'kms.bin'), $changed)
+        $row = 'kms.bin' | Test-MediaObject -BucketName $bucket @Target -Path $root -Checksum
+        $row.Status | Should -Be 'Fail'
+        $row.Message | Should -Match 'checksum stored with the object'
+    }
+}

@@ -91,14 +91,16 @@ namespace MediaOps.Integrity
                 remote = await HeadAsync(remote.Key, remote.VersionId, ct).ConfigureAwait(false);
             }
             return await DecideAsync(remote, LocalMd5,
-                () => MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.VersionId, remote.ETag, localPath, localLength, _settings, ct)).ConfigureAwait(false);
+                () => MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.VersionId, remote.ETag, localPath, localLength, _settings, ct),
+                () => StoredChecksumMatchesAsync(remote, localPath, localLength, ct)).ConfigureAwait(false);
         }
 
         /// <summary>
         /// The content rule, given the object's headers. <paramref name="localMd5"/> and <paramref name="multipartMatch"/>
         /// are asked only when the object offers that proof (hashing a file is the expensive part).
         /// </summary>
-        internal static async Task<ContentVerdict> DecideAsync(ObjectDigest remote, Func<Task<string>> localMd5, Func<Task<bool?>> multipartMatch)
+        internal static async Task<ContentVerdict> DecideAsync(ObjectDigest remote, Func<Task<string>> localMd5, Func<Task<bool?>> multipartMatch,
+            Func<Task<bool?>> storedChecksumMatch)
         {
             var etagIsMd5 = remote.ETagLooksLikeMd5 && remote.KeyEncryption == null;
             if (etagIsMd5)
@@ -114,14 +116,23 @@ namespace MediaOps.Integrity
                     ? ContentVerdict.Same(VerdictBasis.StoredMd5, SameContent, md5, remote.StoredMd5)
                     : ContentVerdict.Differs(VerdictBasis.StoredMd5, "content differs (MD5 stored with the object)", md5, remote.StoredMd5);
             }
+            var checksum = remote.StoredChecksum;
+            if (checksum != null && checksum.CanCompute)
+            {
+                switch (await storedChecksumMatch().ConfigureAwait(false))
+                {
+                    case true: return ContentVerdict.Same(VerdictBasis.StoredChecksum, $"same content ({checksum.Algorithm} stored with the object)", null, checksum.ToString());
+                    case false: return ContentVerdict.Differs(VerdictBasis.StoredChecksum, $"content differs ({checksum.Algorithm} stored with the object)", null, checksum.ToString());
+                }
+            }
             if (remote.KeyEncryption != null)
                 return ContentVerdict.CannotTell(VerdictBasis.None,
-                    $"content cannot be compared (with {remote.KeyEncryption} the ETag is not an MD5, and no MD5 was stored with the object)");
+                    $"content cannot be compared (with {remote.KeyEncryption} the ETag is not an MD5, and no MD5 was stored with the object{NoChecksumProof(checksum)})");
             if (etagIsMd5)
                 return ContentVerdict.Differs(VerdictBasis.ETagMd5, "content differs (MD5)", await localMd5().ConfigureAwait(false), remote.ETag);
             if (remote.MultipartParts == 0)
                 return ContentVerdict.CannotTell(VerdictBasis.None,
-                    $"content cannot be compared (the ETag '{remote.ETag}' is not an MD5, and no MD5 was stored with the object)");
+                    $"content cannot be compared (the ETag '{remote.ETag}' is not an MD5, and no MD5 was stored with the object{NoChecksumProof(checksum)})");
             switch (await multipartMatch().ConfigureAwait(false))
             {
                 case true: return ContentVerdict.Same(VerdictBasis.MultipartETag, SameContent, null, remote.ETag);
@@ -132,16 +143,30 @@ namespace MediaOps.Integrity
             }
         }
 
+        /// <summary>Whether the file at <paramref name="localPath"/> gives the checksum stored with the object (see <see cref="StoredChecksum.MatchesFileAsync"/>).</summary>
+        internal Task<bool?> StoredChecksumMatchesAsync(ObjectDigest remote, string localPath, long length, CancellationToken ct) =>
+            remote.StoredChecksum.MatchesFileAsync(localPath, length, _settings, () => MultipartETag.FirstPartLengthAsync(_s3, _bucket, remote.Key, remote.VersionId, ct), ct);
+
+        /// <summary>Why a stored checksum proved nothing, for a CannotTell reason ("" when there is none).</summary>
+        private static string NoChecksumProof(StoredChecksum checksum) =>
+            checksum == null ? ", nor a checksum"
+            : !checksum.CanCompute ? $"; its {checksum.Algorithm} checksum is one MediaOps cannot compute"
+            : $"; its {checksum.Algorithm} checksum of {checksum.Parts} parts matches no usual part size";
+
         /// <summary>Whether the file at <paramref name="localPath"/> gives the object's multipart ETag (see <see cref="MultipartETag.MatchesAsync"/>).</summary>
         internal Task<bool?> MultipartMatchesAsync(ObjectDigest remote, string localPath, long length, CancellationToken ct) =>
             MultipartETag.MatchesAsync(_s3, _bucket, remote.Key, remote.VersionId, remote.ETag, localPath, length, _settings, ct);
+
+        /// <summary>A HEAD that also asks for the checksum stored with the object (a HEAD has no body for the SDK to check).</summary>
+        internal static GetObjectMetadataRequest HeadRequest(string bucket, string key, string versionId = null) =>
+            new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId, ChecksumMode = ChecksumMode.ENABLED };
 
         /// <summary>The headers of the version (null: the current object) the listing entry was of.</summary>
         private async Task<ObjectDigest> HeadAsync(string key, string versionId, CancellationToken ct)
         {
             try
             {
-                var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false);
+                var head = await _s3.GetObjectMetadataAsync(HeadRequest(_bucket, key, versionId), ct).ConfigureAwait(false);
                 return ObjectDigest.FromHead(key, head, versionId);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))

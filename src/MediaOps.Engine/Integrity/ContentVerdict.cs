@@ -20,6 +20,8 @@ namespace MediaOps.Integrity
         ETagMd5,
         /// <summary>The local MD5 against the MD5 an upload stored with the object (x-amz-meta-md5chksum).</summary>
         StoredMd5,
+        /// <summary>The checksum S3 stored with the object (x-amz-checksum-*: CRC32, CRC32C, SHA1, SHA256; whole or of the parts), recomputed from the local bytes.</summary>
+        StoredChecksum,
         /// <summary>The multipart ETag (MD5 of the parts' MD5s) recomputed from the local bytes.</summary>
         MultipartETag,
         /// <summary>No digest to compare with.</summary>

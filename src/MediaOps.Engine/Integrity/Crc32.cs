@@ -20,16 +20,19 @@ namespace MediaOps.Integrity
             return Convert.ToBase64String(new[] { (byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc });
         }
 
+        public static uint Compute(byte[] buffer, int offset, int count) => Append(0u, buffer, offset, count);
+
+        /// <summary>Continues the CRC-32 <paramref name="previous"/> (0 to start) over more bytes: a checksum computed as bytes stream in.</summary>
         // Fully optimized from the first call: each call is one long loop, which tiered compilation would
         // otherwise run as tier-0 or on-stack-replaced code (MethodImplOptions.AggressiveOptimization is 512;
         // netstandard2.0 does not name it, every .NET Core 3+ runtime honours it).
         [MethodImpl((MethodImplOptions)512)]
-        public static uint Compute(byte[] buffer, int offset, int count)
+        public static uint Append(uint previous, byte[] buffer, int offset, int count)
         {
             if (buffer == null) throw new ArgumentNullException(nameof(buffer));
             if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
             var table = Table;
-            var crc = 0xFFFFFFFFu;
+            var crc = ~previous;
             var i = offset;
             var end = offset + count;
             // Eight bytes at a time: the first four fold into the running CRC, each byte indexes its own table.

@@ -15,8 +15,9 @@ namespace MediaOps.Integrity
         /// <summary>User metadata name (without the x-amz-meta- prefix) of the base64 MD5 of the content.</summary>
         public const string Md5MetadataName = "md5chksum";
 
-        private ObjectDigest(string key, long length, string eTag, bool headersKnown, string keyEncryption, string storedMd5, string versionId)
+        private ObjectDigest(string key, long length, string eTag, bool headersKnown, string keyEncryption, string storedMd5, string versionId, StoredChecksum checksum = null)
         {
+            StoredChecksum = checksum;
             Key = key;
             VersionId = versionId;
             Length = length;
@@ -39,6 +40,9 @@ namespace MediaOps.Integrity
         /// <summary>The lower-case hex MD5 from md5chksum, or null (none, or not a 16-byte base64 value).</summary>
         public string StoredMd5 { get; }
 
+        /// <summary>The checksum S3 stored with the object (asked for with <see cref="StoredChecksum.ModeHeader"/>), or null.</summary>
+        public StoredChecksum StoredChecksum { get; }
+
         /// <summary>
         /// True when the ETag has the shape of a plain MD5, as a single-part upload's has. A multipart ETag
         /// ("…-N") never is one; an SSE-KMS ETag has the shape but not the value.
@@ -58,11 +62,22 @@ namespace MediaOps.Integrity
             new ObjectDigest(key, length, eTag, headersKnown: true, KeyEncryptionOf(encryption?.Value, customerEncryption?.Value), StoredMd5Hex(metadata?[Md5MetadataName]), versionId);
 
         internal static ObjectDigest FromHead(string key, GetObjectMetadataResponse head, string versionId = null) =>
-            FromHeaders(key, head.ContentLength, head.ETag, head.ServerSideEncryptionMethod, head.ServerSideEncryptionCustomerMethod, head.Metadata, versionId);
+            FromHeaders(key, head.ContentLength, head.ETag, head.ServerSideEncryptionMethod, head.ServerSideEncryptionCustomerMethod, head.Metadata, versionId,
+                head.ChecksumCRC32, head.ChecksumCRC32C, head.ChecksumSHA1, head.ChecksumSHA256, head.ChecksumCRC64NVME, head.ChecksumType);
 
         /// <param name="versionId">The version the GET asked for (null: the current object).</param>
         internal static ObjectDigest FromGet(string key, GetObjectResponse get, string versionId = null) =>
-            FromHeaders(key, get.ContentLength, get.ETag, get.ServerSideEncryptionMethod, get.ServerSideEncryptionCustomerMethod, get.Metadata, versionId);
+            FromHeaders(key, get.ContentLength, get.ETag, get.ServerSideEncryptionMethod, get.ServerSideEncryptionCustomerMethod, get.Metadata, versionId,
+                get.ChecksumCRC32, get.ChecksumCRC32C, get.ChecksumSHA1, get.ChecksumSHA256, get.ChecksumCRC64NVME, get.ChecksumType);
+
+        private static ObjectDigest FromHeaders(string key, long length, string eTag, ServerSideEncryptionMethod encryption,
+            ServerSideEncryptionCustomerMethod customerEncryption, MetadataCollection metadata, string versionId,
+            string crc32, string crc32c, string sha1, string sha256, string crc64nvme, ChecksumType checksumType)
+        {
+            var parts = MultipartETag.TryParse(eTag, out var n) ? n : 0;
+            return new ObjectDigest(key, length, eTag, headersKnown: true, KeyEncryptionOf(encryption?.Value, customerEncryption?.Value),
+                StoredMd5Hex(metadata?[Md5MetadataName]), versionId, StoredChecksum.From(crc32, crc32c, sha1, sha256, crc64nvme, checksumType, parts));
+        }
 
         /// <summary>True when the ETag (quotes allowed) has the shape of a plain MD5: 32 characters, no part count.</summary>
         public static bool IsPlainMd5(string etag)

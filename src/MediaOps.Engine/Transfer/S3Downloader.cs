@@ -124,7 +124,9 @@ namespace MediaOps.Transfer
             try
             {
                 long total = 0;
-                using (var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false))
+                var get = new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = versionId };
+                StoredChecksum.Ask(get); // the checksum stored with the object proves what its ETag cannot (SSE-KMS)
+                using (var response = await _s3.GetObjectAsync(get, ct).ConfigureAwait(false))
                 {
                     var lastModified = (response.LastModified ?? listedLastModifiedUtc).ToUniversalTime();
                     // Decided from the headers, before the body: hash only what the object can be checked against.
@@ -147,7 +149,7 @@ namespace MediaOps.Transfer
                         var verdict = await check.FinishAsync(_comparer, writtenPath(), total, ct).ConfigureAwait(false);
                         if (verdict.Kind == VerdictKind.Differs)
                             throw new MediaOpsException("IntegrityCheckFailed", FailureKind.Integrity,
-                                $"The {total} bytes received for '{key}' do not match the object's MD5 (or multipart ETag). Nothing was written; run the restore again.", key);
+                                $"The {total} bytes received for '{key}' do not match the object's {DigestName(verdict.Basis)}. Nothing was written; run the restore again.", key);
                         if (ConfinedFolder.Supported) ConfinedFolder.SetLastWriteTimeUtc(file, lastModified);
                     }
                     if (!ConfinedFolder.Supported) File.SetLastWriteTimeUtc(writtenPath(), lastModified);
@@ -159,6 +161,10 @@ namespace MediaOps.Transfer
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+
+        private static string DigestName(VerdictBasis basis) =>
+            basis == VerdictBasis.StoredChecksum ? "checksum stored with it (x-amz-checksum-*)"
+            : basis == VerdictBasis.MultipartETag ? "multipart ETag" : "MD5";
 
         private async Task<int> ReadBodyAsync(string key, Stream body, byte[] buffer, long received, IDisposable response, CancellationToken ct)
         {

@@ -147,7 +147,7 @@ namespace MediaOps.Verification
             else try
             {
                 Interlocked.Increment(ref _heads);
-                var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _target.BucketName, Key = row.Key }, ct).ConfigureAwait(false);
+                var head = await _s3.GetObjectMetadataAsync(ContentComparer.HeadRequest(_target.BucketName, row.Key), ct).ConfigureAwait(false);
                 digest = ObjectDigest.FromHead(row.Key, head);
                 row.Exists = true;
                 row.Length = head.ContentLength;
@@ -198,10 +198,14 @@ namespace MediaOps.Verification
                 case VerdictKind.Same:
                     return Finish(row, CheckStatus.Pass, verdict.Basis == VerdictBasis.MultipartETag
                         ? "Object exists; size and multipart ETag (the MD5 of its parts' MD5s, recomputed from the local file) match."
+                        : verdict.Basis == VerdictBasis.StoredChecksum
+                        ? $"Object exists; size and the checksum stored with it ({verdict.RemoteDigest}, recomputed from the local file) match."
                         : "Object exists; size and MD5 match the local file.");
                 case VerdictKind.Differs:
                     return Finish(row, CheckStatus.Fail, verdict.Basis == VerdictBasis.MultipartETag
                         ? $"Content differs: the local file's parts do not give the multipart ETag {row.ETag}. Copy it again with Sync-MediaToS3 -Checksum."
+                        : verdict.Basis == VerdictBasis.StoredChecksum
+                        ? $"Content differs: the local file does not give the checksum stored with the object ({verdict.RemoteDigest}). Copy it again with Sync-MediaToS3 -Checksum."
                         : $"Content differs: local MD5 {verdict.LocalDigest}, {(verdict.Basis == VerdictBasis.StoredMd5 ? "the MD5 stored with the object (md5chksum)" : "S3 ETag")} {verdict.RemoteDigest}. Copy it again with Sync-MediaToS3 -Checksum.");
                 default:
                     return Finish(row, CheckStatus.Warning, $"Size matches, but {verdict.Reason}.");

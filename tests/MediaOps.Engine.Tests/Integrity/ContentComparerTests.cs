@@ -15,7 +15,7 @@ namespace MediaOps.Engine.Tests
         public async Task Only_a_single_part_non_kms_etag_proves_the_md5(string etag, string sse, bool expected)
         {
             var remote = ObjectDigest.FromHeaders("media/a", 5, etag, sse == null ? null : new Amazon.S3.ServerSideEncryptionMethod(sse), null, null);
-            var verdict = await ContentComparer.DecideAsync(remote, () => Task.FromResult("5d41402abc4b2a76b9719d911017c592"), () => Task.FromResult<bool?>(null));
+            var verdict = await ContentComparer.DecideAsync(remote, () => Task.FromResult("5d41402abc4b2a76b9719d911017c592"), () => Task.FromResult<bool?>(null), () => Task.FromResult<bool?>(null));
             Assert.Equal(expected, verdict.IsSame);
             Assert.Equal(expected, verdict.Basis == VerdictBasis.ETagMd5);
         }
