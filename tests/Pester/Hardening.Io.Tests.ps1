@@ -500,3 +500,29 @@ Describe 'Downloads of objects whose ETag is no MD5 are checked by the checksum 
         $row.Message | Should -Match 'checksum stored with the object'
     }
 }
+
+Describe 'Every listing, not only the sync, asks for URL-encoded keys and decodes them one way' {
+    BeforeEach { Reset-FaultProxy $Proxy }
+
+    It 'with a U+0001 key first under the prefix, <Cmdlet> lists like any other' -TestCases @(
+        @{ Cmdlet = 'Test-MediaObject (its preflight listing)' }
+        @{ Cmdlet = 'Test-MediaAccess (ListInPrefix, then a GET of the listed key)' }
+    ) {
+        param($Cmdlet)
+        $bucket = New-IoBucket
+        $root = New-Folder 'ctl'
+        $null = New-TestMediaTree -Root $root -Files @{ "a$([char]1)ctl.txt" = 'control'; 'ok.txt' = 'fine' }
+        (Sync-MediaToS3 -Path $root -BucketName $bucket @Target).Transferred | Should -Be 2
+        if ($Cmdlet -like 'Test-MediaObject*') {
+            $row = 'ok.txt' | Test-MediaObject -BucketName $bucket @Target -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -BeNullOrEmpty -Because 'the listing of a control character is no XmlException'
+            $row.Status | Should -Be 'Pass'
+        } else {
+            $rows = Test-MediaAccess -BucketName $bucket @Target -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -BeNullOrEmpty
+            ($rows | Where-Object Check -eq 'ListInPrefix').Status | Should -Be 'Pass'
+            ($rows | Where-Object Check -eq 'GetInPrefix').Status | Should -Be 'Pass' -Because 'the listed key is decoded before it is read back'
+        }
+        (Get-FaultProxyStats $Proxy).requests.'GET ListObjectsV2' | Should -BeGreaterThan 0
+    }
+}

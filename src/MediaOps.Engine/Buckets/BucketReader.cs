@@ -186,7 +186,7 @@ namespace MediaOps.Buckets
 
             try
             {
-                await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = _target.Prefix, MaxKeys = 1 }, ct).ConfigureAwait(false);
+                await _s3.ListObjectsV2Async(Sync.RemoteLister.Request(bucket, _target.Prefix, 1), ct).ConfigureAwait(false);
                 state.Exists = true;
                 state.ExistenceNote = $"HeadBucket was denied, listing '{_target.Prefix}' succeeded";
             }

@@ -65,8 +65,8 @@ namespace MediaOps.Iam
             string existingKey = null;
             var list = await ProbeOutcome.RunAsync(async () =>
             {
-                var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = t.BucketName, Prefix = t.Prefix, MaxKeys = 1 }, ct).ConfigureAwait(false);
-                if (page.S3Objects != null && page.S3Objects.Count > 0) existingKey = page.S3Objects[0].Key;
+                var page = await s3.ListObjectsV2Async(Sync.RemoteLister.Request(t.BucketName, t.Prefix, 1), ct).ConfigureAwait(false);
+                if (page.S3Objects != null && page.S3Objects.Count > 0) existingKey = Sync.RemoteLister.KeyOf(page, page.S3Objects[0]);
             }, t.BucketName, null, "s3:ListBucket").ConfigureAwait(false);
             run.Needed("ListInPrefix", list, $"list keys under '{t.Prefix}'",
                 "The app can list its media (Sync-MediaToS3, Compare-MediaStore, Django's listdir).",
@@ -239,7 +239,7 @@ namespace MediaOps.Iam
                 else run.Skip("PutOutsidePrefix", "not run (-WhatIf, or declined at -Confirm) (it writes a probe object)");
 
                 var list = await ProbeOutcome.RunAsync(
-                    () => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = t.BucketName, MaxKeys = 1 }, ct),
+                    () => s3.ListObjectsV2Async(Sync.RemoteLister.Request(t.BucketName, null, 1), ct),
                     t.BucketName, null, "s3:ListBucket").ConfigureAwait(false);
                 run.Extra("ListOutsidePrefix", list, "list the whole bucket",
                     $"These credentials can list keys outside '{t.Prefix}'. Add the condition StringLike s3:prefix '{t.Prefix}*' to s3:ListBucket.",

@@ -62,12 +62,9 @@ namespace MediaOps.Sync
             if (page.KeyCount.HasValue && page.KeyCount.Value != objects.Count + (page.CommonPrefixes?.Count ?? 0))
                 throw Invalid($"page {_pages} says it holds {page.KeyCount} keys but lists {objects.Count}", null);
             var result = new List<RemoteObject>(objects.Count);
-            // The SDK does not decode: keys are URL-encoded exactly when the answer says so (a server may ignore
-            // encoding-type=url and send them raw), as botocore decides (unquote_plus: '+' is a space, a real '+' comes as %2B).
-            var encoded = page.Encoding == EncodingType.Url;
             foreach (var o in objects)
             {
-                var key = encoded ? System.Net.WebUtility.UrlDecode(o.Key ?? "") : o.Key ?? "";
+                var key = KeyOf(page, o);
                 if (!key.StartsWith(_prefix, StringComparison.Ordinal))
                     throw Invalid($"page {_pages} holds the key '{NameProblems.Printable(key)}', which is not under the prefix '{_prefix}'", null);
                 if (_lastKey != null)
@@ -117,16 +114,21 @@ namespace MediaOps.Sync
             return ex;
         }
 
-        private Task<ListObjectsV2Response> Fetch(string continuationToken, CancellationToken ct)
-        {
-            return _s3.ListObjectsV2Async(new ListObjectsV2Request
-            {
-                BucketName = _bucket,
-                Prefix = _prefix,
-                ContinuationToken = continuationToken,
-                MaxKeys = 1000,
-                Encoding = EncodingType.Url,
-            }, ct);
-        }
+        private Task<ListObjectsV2Response> Fetch(string continuationToken, CancellationToken ct) =>
+            _s3.ListObjectsV2Async(Request(_bucket, _prefix, 1000, continuationToken), ct);
+
+        /// <summary>
+        /// Every ListObjectsV2 MediaOps sends (the sync, Test-MediaObject's preflight, Test-MediaBucket, Test-MediaAccess):
+        /// keys URL-encoded, so a key with a control character (which XML 1.0 cannot carry) still lists.
+        /// </summary>
+        internal static ListObjectsV2Request Request(string bucket, string prefix, int maxKeys, string continuationToken = null) =>
+            new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = maxKeys, ContinuationToken = continuationToken, Encoding = EncodingType.Url };
+
+        /// <summary>
+        /// The key of a listed object. The SDK does not decode: keys are URL-encoded exactly when the answer says so (a server
+        /// may ignore encoding-type=url and send them raw), as botocore decides (unquote_plus: '+' is a space, a real '+' comes as %2B).
+        /// </summary>
+        internal static string KeyOf(ListObjectsV2Response page, S3Object listed) =>
+            page.Encoding == EncodingType.Url ? System.Net.WebUtility.UrlDecode(listed.Key ?? "") : listed.Key ?? "";
     }
 }

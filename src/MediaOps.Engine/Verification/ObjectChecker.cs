@@ -62,7 +62,7 @@ namespace MediaOps.Verification
         {
             try
             {
-                await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _target.BucketName, Prefix = _target.Prefix, MaxKeys = 1 }, ct).ConfigureAwait(false);
+                await _s3.ListObjectsV2Async(Sync.RemoteLister.Request(_target.BucketName, _target.Prefix, 1), ct).ConfigureAwait(false);
                 return true;
             }
             catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsAccessDenied(ex))
