@@ -230,8 +230,10 @@ Describe 'rollback: what Django saved after cutover comes back with Sync-MediaFr
         $script:Local = Join-Path ([IO.Path]::GetTempPath()) ('rollback-' + [guid]::NewGuid().ToString('N'))
         Copy-Item $Root $Local -Recurse
         $null = Sync-MediaToS3 -Path $Local -BucketName $Bucket
-        $script:Cutover = [datetime]::UtcNow
-        Start-Sleep -Seconds 1
+        # The cutover is the server's next second after the migration's writes (read from its clock, not slept for).
+        $before = Get-TestServerSecond $Endpoint $Bucket
+        Wait-TestServerSecondAfter $Endpoint $Bucket $before
+        $script:Cutover = $before.AddSeconds(1)
         $script:Site = New-DjangoSite -Endpoint $Endpoint -BucketName $Bucket
         $pairs = foreach ($n in 'after cutover.jpg', 'späť.txt') {
             $p = Join-Path $Site.Directory ([guid]::NewGuid().ToString('N'))

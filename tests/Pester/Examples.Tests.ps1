@@ -90,7 +90,8 @@ Describe 'examples/Rollback.ps1' {
     It 'brings back exactly the uploads made after cutover' {
         $d = New-Deployment
         $null = Invoke-Cutover $d
-        Start-Sleep -Seconds 1
+        # The late upload lands in a later server second than every cutover write (the server's clock, not a sleep).
+        Wait-TestServerSecondAfter $Endpoint $d.Bucket (Get-TestServerSecond $Endpoint $d.Bucket)
         $late = New-TestMediaTree -Files @{ 'late upload.txt' = 'uploaded after cutover' }
         Invoke-AwsCli -Endpoint $Endpoint s3 cp (Join-Path $late 'late upload.txt') "s3://$($d.Bucket)/media/uploads/2024/late upload.txt" | Out-Null
         $before = Get-ChildItem $d.Root -Recurse -File | ForEach-Object { $_.FullName + $_.LastWriteTimeUtc.Ticks }

@@ -329,7 +329,7 @@ Describe 'A killed -Delete run leaves no spool behind' {
         Remove-Item (Join-Path $root 'gone.txt')
         Reset-FaultProxy $Proxy
         # The delete request is held at the proxy: the run is alive, its spool written, when it is killed.
-        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'DeleteObjects'; action = 'delay:20000' }) }
+        $null = Set-FaultProxyConfig $Proxy @{ rules = @(@{ op = 'DeleteObjects'; action = 'hold:spool-delete' }) }
         $tmp = New-TempDir
         $self = (Get-Process -Id $PID).Path
         $psi = [System.Diagnostics.ProcessStartInfo]::new($self)
@@ -343,14 +343,18 @@ Describe 'A killed -Delete run leaves no spool behind' {
         $proc.BeginOutputReadLine(); $proc.BeginErrorReadLine()
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
-            while ([int](Get-FaultProxyStats $Proxy).operations.DeleteObjects -lt 1) {
+            # Held until released (never, here): however slow the machine, the run is alive at the kill.
+            while ([int](Invoke-RestMethod "$($Proxy.ControlUrl)/held").waiting.'spool-delete' -lt 1) {
                 if ([DateTime]::UtcNow -gt $deadline -or $proc.HasExited) { throw 'the -Delete run never reached its delete request' }
                 Start-Sleep -Milliseconds 100
             }
             @(Get-ChildItem -LiteralPath $tmp -Filter 'mediaops-delete-*' -Force).Count | Should -Be 0 -Because 'the open spool has no name'
             $proc.Kill($true)
             $proc.WaitForExit(10000) | Should -BeTrue
-        } finally { if (-not $proc.HasExited) { $proc.Kill($true) } }
+        } finally {
+            if (-not $proc.HasExited) { $proc.Kill($true) }
+            $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.ControlUrl)/release" -Body (@{ name = 'spool-delete' } | ConvertTo-Json) -ContentType 'application/json'
+        }
         @(Get-ChildItem -LiteralPath $tmp -Filter 'mediaops-delete-*' -Force).Count | Should -Be 0
         Reset-FaultProxy $Proxy
     }

@@ -192,8 +192,10 @@ Describe 'The migration on radosgw' {
     It 'Sync-MediaFromS3 -Since brings back only what was uploaded after the cutover' {
         $back = Join-Path ([IO.Path]::GetTempPath()) ("rgw-since-" + [guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $back | Out-Null
-        $cutover = [DateTime]::UtcNow
-        Start-Sleep -Milliseconds 1100
+        # The cutover is the server's next second after every earlier write (read from its clock, not slept for).
+        $before = Get-TestServerSecond $E $Bucket
+        Wait-TestServerSecondAfter $E $Bucket $before
+        $cutover = $before.AddSeconds(1)
         Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket --key 'media/after cutover.txt' | Out-Null
         $out = Sync-MediaFromS3 -Path $back -Force -BucketName $Bucket -Since $cutover -PassThru
         @($out | Where-Object { $_ -is [MediaOps.SyncItem] }).Key | Should -Be @('media/after cutover.txt')
@@ -234,7 +236,7 @@ Describe 'Point-in-time recovery on radosgw (versioning as AWS)' {
         (Restore-MediaVersion -BucketName $bucket -AsOf $t -RemoveNewer -Force).Transferred | Should -Be 0   # converged
 
         $asOf = Join-Path ([IO.Path]::GetTempPath()) ("rgw-asof-dl-" + [guid]::NewGuid().ToString('N'))
-        Sync-MediaFromS3 -Path $asOf -BucketName $bucket -AsOf $t -ErrorAction Stop | Out-Null
+        Sync-MediaFromS3 -Path $asOf -Force -BucketName $bucket -AsOf $t -ErrorAction Stop | Out-Null
         (Get-ChildItem $asOf -Recurse -File).Name | Sort-Object | Should -Be 'a.txt', 'b.jpg', 'c.png'
         foreach ($name in 'a.txt', 'b.jpg', 'c.png') { Get-Content -Raw (Join-Path $asOf $name) | Should -Be (Get-Content -Raw (Join-Path $good $name)) -Because $name }
         Remove-Item $back, $asOf -Recurse -Force

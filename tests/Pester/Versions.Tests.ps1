@@ -28,17 +28,8 @@ BeforeAll {
         @(@($list.Versions) + @($list.DeleteMarkers) | Where-Object { $_ } | ForEach-Object { "$($_.Key)@$($_.VersionId)" } | Sort-Object)
     }
     # The second the server stamps a write with (a clock object outside the prefix).
-    function script:Get-ServerSecond([string] $Bucket) {
-        Invoke-AwsCli -Endpoint $E s3api put-object --bucket $Bucket --key clock/tick | Out-Null
-        [datetime]::Parse((Invoke-AwsCli -Endpoint $E s3api head-object --bucket $Bucket --key clock/tick).LastModified).ToUniversalTime()
-    }
-    function script:Wait-ServerSecondAfter([string] $Bucket, [datetime] $Stamp) {
-        $deadline = [datetime]::UtcNow.AddSeconds(120)
-        while ((Get-ServerSecond $Bucket) -le $Stamp) {
-            if ([datetime]::UtcNow -gt $deadline) { throw 'the server clock did not move on' }
-            Start-Sleep -Milliseconds 100
-        }
-    }
+    function script:Get-ServerSecond([string] $Bucket) { Get-TestServerSecond $E $Bucket }
+    function script:Wait-ServerSecondAfter([string] $Bucket, [datetime] $Stamp) { Wait-TestServerSecondAfter $E $Bucket $Stamp }
     function script:Get-Sha256([string] $Path) { (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant() }
 
     # The scene of the issue: 100 files at T (mixed types); after T 50 overwritten with other bytes and another
