@@ -16,6 +16,8 @@ namespace MediaOps
         Skip = 3,
         /// <summary>An old version copied back on top of the key (Restore-MediaVersion).</summary>
         Restore = 4,
+        /// <summary>Same content, headers replaced by a server-side copy (Sync-MediaToS3 -UpdateMetadata); no bytes sent.</summary>
+        UpdateMetadata = 5,
     }
 
     public enum SyncItemStatus

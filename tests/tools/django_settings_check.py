@@ -1,9 +1,10 @@
 """Load settings emitted by New-MediaDjangoSettings into a real Django + django-storages and report.
 
-Usage: /usr/bin/python3 django_settings_check.py <settings.py> inspect|exercise|url [name]
+Usage: /usr/bin/python3 django_settings_check.py <settings.py> inspect|exercise|url|save [name]
 Prints one JSON object: the storage class and its options; with `exercise`, also the results of
 save/open/exists/url/listdir/delete against the configured S3 (credentials from the environment,
-as the emitted settings expect); with `url`, the URL the storage hands out for <name>.
+as the emitted settings expect); with `url`, the URL the storage hands out for <name>; with `save`, the name a file saved
+as <name> got (the object is kept).
 
 Debian's Django is 3.2 (no STORAGES setting) and its django-storages 1.13 predates the
 `storages.backends.s3` name (1.14). For STORAGES output this script does what Django 4.2's
@@ -61,10 +62,15 @@ def main():
     report["request_checksum_calculation"] = os.environ.get("AWS_REQUEST_CHECKSUM_CALCULATION")
     report["response_checksum_validation"] = os.environ.get("AWS_RESPONSE_CHECKSUM_VALIDATION")
     for option in ("bucket_name", "region_name", "location", "default_acl", "file_overwrite",
-                   "querystring_auth", "custom_domain", "endpoint_url", "addressing_style"):
+                   "querystring_auth", "custom_domain", "endpoint_url", "addressing_style", "object_parameters"):
         report[option] = getattr(storage, option, None)
     if action == "url":
         report["url"] = storage.url(sys.argv[3])
+    if action == "save":
+        # Saved and kept, so its headers can be compared with an object MediaOps uploaded.
+        from django.core.files.base import ContentFile
+
+        report["saved"] = storage.save(sys.argv[3], ContentFile(b"saved by django"))
     if action == "exercise":
         from django.core.files.base import ContentFile
 

@@ -17,6 +17,10 @@ namespace MediaOps.Django
         /// <summary>Django version of the app: 4.2 and later get STORAGES, earlier ones DEFAULT_FILE_STORAGE.</summary>
         public Version DjangoVersion { get; set; } = new Version(4, 2);
         public DjangoSettingsFormat Format { get; set; } = DjangoSettingsFormat.Python;
+        /// <summary>AWS_S3_OBJECT_PARAMETERS: the headers of every file the app saves (null or empty: none).</summary>
+        public Transfer.ObjectParameters ObjectParameters { get; set; }
+
+        internal bool HasObjectParameters => ObjectParameters != null && !ObjectParameters.IsEmpty;
 
         /// <summary>True when the app's Django reads the STORAGES setting (4.2+).</summary>
         public bool UsesStoragesSetting => DjangoVersion >= new Version(4, 2);

@@ -71,6 +71,7 @@ namespace MediaOps.Django
             py.AppendLine("# No credentials here: use the app's IAM role, or inject AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
             py.AppendLine("# from a secret store at deploy time. Values below come from the environment when set.");
             py.AppendLine("import os");
+            if (o.HasObjectParameters) py.AppendLine("import json");
             py.AppendLine();
             py.AppendLine($"AWS_STORAGE_BUCKET_NAME = os.environ.get(\"AWS_STORAGE_BUCKET_NAME\", {Py(o.BucketName)})");
             py.AppendLine(string.IsNullOrEmpty(o.Region)
@@ -86,6 +87,11 @@ namespace MediaOps.Django
             }
             py.AppendLine("AWS_DEFAULT_ACL = None  # no object ACLs: access is decided by the bucket (BucketOwnerEnforced)");
             py.AppendLine("AWS_S3_FILE_OVERWRITE = False  # a second upload with the same name gets a new name");
+            if (o.HasObjectParameters)
+            {
+                py.AppendLine("# Headers of every saved file; Sync-MediaToS3 -ObjectParameters gave the migrated files the same (JSON in the environment wins).");
+                py.AppendLine($"AWS_S3_OBJECT_PARAMETERS = json.loads(os.environ.get(\"AWS_S3_OBJECT_PARAMETERS\", r'{o.ObjectParameters.ToJson()}'))");
+            }
             var signed = o.AccessModel == AccessModel.Private ? "True" : "False";
             if (o.CustomDomain != null && o.AccessModel == AccessModel.Private)
             {
@@ -107,6 +113,7 @@ namespace MediaOps.Django
                 py.AppendLine("            \"file_overwrite\": AWS_S3_FILE_OVERWRITE,");
                 py.AppendLine("            \"location\": AWS_LOCATION,");
                 py.AppendLine($"            \"querystring_auth\": {signed},");
+                if (o.HasObjectParameters) py.AppendLine("            \"object_parameters\": AWS_S3_OBJECT_PARAMETERS,");
                 if (o.CustomDomain != null) py.AppendLine($"            \"custom_domain\": {Py(o.CustomDomain)},");
                 if (o.EndpointUrl != null)
                 {
@@ -147,6 +154,11 @@ namespace MediaOps.Django
                 foreach (var line in ChecksumComment) env.AppendLine(line);
                 foreach (var (name, value) in ChecksumWhenRequired) env.AppendLine($"{name}={value}");
             }
+            if (o.HasObjectParameters)
+            {
+                env.AppendLine("# Headers of every saved file, as JSON (New-MediaDjangoSettings' settings.py reads it), the same as Sync-MediaToS3 -ObjectParameters:");
+                env.AppendLine($"AWS_S3_OBJECT_PARAMETERS='{o.ObjectParameters.ToJson()}'");
+            }
             env.AppendLine("# Credentials: prefer an IAM role (instance profile, ECS task role, EKS web identity) and set none.");
             env.AppendLine("# Otherwise inject these from a secret store at deploy time; never write their values here:");
             env.AppendLine("# AWS_ACCESS_KEY_ID=");
@@ -178,7 +190,7 @@ namespace MediaOps.Django
                 BucketName = o.BucketName, Prefix = MediaTarget.NormalizePrefix(o.Prefix), Region = string.IsNullOrEmpty(o.Region) ? null : o.Region,
                 EndpointUrl = string.IsNullOrEmpty(o.EndpointUrl) ? null : o.EndpointUrl.TrimEnd('/'), AccessModel = o.AccessModel,
                 CustomDomain = string.IsNullOrEmpty(o.CustomDomain) ? null : o.CustomDomain.TrimEnd('/'),
-                DjangoVersion = o.DjangoVersion ?? new Version(4, 2), Format = o.Format,
+                DjangoVersion = o.DjangoVersion ?? new Version(4, 2), Format = o.Format, ObjectParameters = o.ObjectParameters,
             };
         }
 

@@ -101,7 +101,8 @@ namespace MediaOps.Sync
             var s3 = _clients.CreateS3(target);
             var settings = Settings(options);
             var run = new SyncRun(observer, target.BucketName, $"Sync-MediaToS3 {root} → {target.Uri}", settings);
-            var uploader = new S3Uploader(s3, target.BucketName, settings);
+            var uploader = new S3Uploader(s3, target.BucketName, settings, options.ObjectParameters);
+            var headers = new MetadataUpdater(s3, target.BucketName, options.ObjectParameters);
             var refusal = new BlockPublicAclsRefusal(s3, target);
             var comparer = new ContentComparer(s3, target.BucketName, settings);
             if (options.Delete && options.Inventory != null)
@@ -141,10 +142,7 @@ namespace MediaOps.Sync
                         {
                             if (pair.Remote != null && options.Checksum
                                 && (await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false)).IsSame)
-                            {
-                                Interlocked.Increment(ref run.Counters.Skipped);
-                                return null;
-                            }
+                                return await SameContent(pair).ConfigureAwait(false);
                             Interlocked.Increment(ref rechecked);
                             RemoteObject now;
                             try
@@ -160,7 +158,7 @@ namespace MediaOps.Sync
                             var verdict = options.Checksum
                                 ? await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, now.Digest, ct).ConfigureAwait(false)
                                 : Quick(current, towardsLocal: false);
-                            if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            if (verdict.IsSame) return await SameContent(current).ConfigureAwait(false);
                             return await Upload(current, verdict.Reason).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
@@ -188,13 +186,18 @@ namespace MediaOps.Sync
                         await run.Queue.EnqueueAsync(async () =>
                         {
                             var verdict = await comparer.CompareFileAsync(pair.Local.FullName, pair.Local.Length, pair.Remote.Digest, ct).ConfigureAwait(false);
-                            if (verdict.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                            if (verdict.IsSame) return await SameContent(pair).ConfigureAwait(false);
                             return await Upload(pair, verdict.Reason).ConfigureAwait(false);
                         }, ct).ConfigureAwait(false);
                         return;
                     }
                     var quick = pair.Remote == null ? null : Quick(pair, towardsLocal: false);
-                    if (quick != null && quick.IsSame) { Interlocked.Increment(ref run.Counters.Skipped); return; }
+                    if (quick != null && quick.IsSame)
+                    {
+                        if (options.UpdateMetadata) await run.Queue.EnqueueAsync(() => SameContent(pair), ct).ConfigureAwait(false);
+                        else Interlocked.Increment(ref run.Counters.Skipped);
+                        return;
+                    }
                     var why = quick?.Reason ?? New;
                     if (options.WhatIf) await run.Queue.AddDoneAsync(run.Plan(pair, SyncAction.Upload, pair.Local.Length, why)).ConfigureAwait(false);
                     else await run.Queue.EnqueueAsync(() => Upload(pair, why), ct).ConfigureAwait(false);
@@ -212,6 +215,38 @@ namespace MediaOps.Sync
                 run.Planned(pair.Local.Length);
                 return run.Transfer(pair, SyncAction.Upload, pair.Local.Length, why,
                     bytes => refusal.RunAsync(() => uploader.UploadAsync(pair.Local, pair.Key, bytes, ct), pair.Key, ct), ct);
+            }
+
+            // The bytes are already there. A changed -ObjectParameters is no reason to send them again; with
+            // -UpdateMetadata the object's headers are compared (one HEAD) and replaced by a server-side copy.
+            async Task<SyncItem> SameContent(PlanPair pair)
+            {
+                if (!options.UpdateMetadata) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                MetadataUpdater.Check check;
+                try
+                {
+                    check = await headers.CheckAsync(pair.Key, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    return run.Fail(pair.Key, pair.RelativePath, SyncAction.UpdateMetadata, pair.Local.Length, ex, pair.Key);
+                }
+                if (check == null) return await Upload(pair, New).ConfigureAwait(false); // deleted since the listing
+                if (check.Differences.Count == 0) { Interlocked.Increment(ref run.Counters.Skipped); return null; }
+                var reason = "headers differ: " + string.Join(", ", check.Differences);
+                SyncItem item;
+                if (options.WhatIf) item = run.Plan(pair, SyncAction.UpdateMetadata, 0, reason);
+                else
+                {
+                    run.Planned(0);
+                    item = await run.Transfer(pair, SyncAction.UpdateMetadata, 0, reason, async _ =>
+                    {
+                        await headers.UpdateAsync(pair.Key, check, ct).ConfigureAwait(false);
+                        return 0L;
+                    }, ct).ConfigureAwait(false);
+                }
+                item.Length = pair.Local.Length;
+                return item;
             }
         }
 

@@ -39,6 +39,13 @@ namespace MediaOps.Sync
         public TransferSettings Transfer { get; set; } = new TransferSettings();
         /// <summary>Compare and upload only: an S3 Inventory report as the listing instead of a LIST (-Inventory).</summary>
         public InventoryOptions Inventory { get; set; }
+        /// <summary>Upload only: the headers every uploaded object gets (-CacheControl, -ObjectParameters); null for none.</summary>
+        public ObjectParameters ObjectParameters { get; set; }
+        /// <summary>
+        /// Upload only: objects whose content is the same get <see cref="ObjectParameters"/> by a server-side copy when
+        /// their headers differ. Costs one HEAD per such object; without it a changed parameter uploads nothing.
+        /// </summary>
+        public bool UpdateMetadata { get; set; }
         /// <summary>Only the names of this slice (-Partition k/n); null for all.</summary>
         public KeyPartition Partition { get; set; }
     }

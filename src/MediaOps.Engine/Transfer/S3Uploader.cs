@@ -35,9 +35,12 @@ namespace MediaOps.Transfer
         private readonly bool _unsignedPayload;
         // With flexible checksums on, uploads carry a CRC32 (computed here, checked by S3); parts carry it instead of an MD5.
         private readonly bool _crc32Parts;
+        // The headers every object gets (-ObjectParameters), the same on single and multipart uploads.
+        private readonly ObjectParameters _parameters;
 
-        public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings)
+        public S3Uploader(IAmazonS3 s3, string bucket, TransferSettings settings, ObjectParameters parameters = null)
         {
+            _parameters = parameters ?? ObjectParameters.Parse(null);
             _s3 = s3;
             _bucket = bucket;
             _settings = settings;
@@ -101,6 +104,8 @@ namespace MediaOps.Transfer
                         DisablePayloadSigning = _unsignedPayload,
                     };
                     if (contentEncoding != null) request.Headers.ContentEncoding = contentEncoding;
+                    _parameters.ApplyTo(request.Headers, request.Metadata);
+                    request.StorageClass = _parameters.StorageClassOrNull;
                     request.Metadata[ObjectDigest.Md5MetadataName] = ObjectDigest.StoredMd5Value(md5);
                     if (_crc32Parts)
                     {
@@ -125,6 +130,8 @@ namespace MediaOps.Transfer
 
             var create = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key, ContentType = contentType };
             if (contentEncoding != null) create.Headers.ContentEncoding = contentEncoding;
+            _parameters.ApplyTo(create.Headers, create.Metadata);
+            create.StorageClass = _parameters.StorageClassOrNull;
             // S3 refuses part checksums of an algorithm the upload was not created with.
             if (_crc32Parts) create.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
             var uploadId = (await _s3.InitiateMultipartUploadAsync(create, ct).ConfigureAwait(false)).UploadId;

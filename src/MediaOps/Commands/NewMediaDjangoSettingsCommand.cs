@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using MediaOps.Django;
 using MediaOps.Infrastructure;
@@ -26,6 +27,16 @@ namespace MediaOps.Commands
         [Parameter]
         public DjangoSettingsFormat Format { get; set; } = DjangoSettingsFormat.Python;
 
+        /// <summary>Cache-Control of every file the app saves (AWS_S3_OBJECT_PARAMETERS CacheControl), as Sync-MediaToS3 -CacheControl.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CacheControl { get; set; }
+
+        /// <summary>AWS_S3_OBJECT_PARAMETERS, validated as Sync-MediaToS3 -ObjectParameters, so saved and migrated files look alike.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable ObjectParameters { get; set; }
+
         protected override void OnRecord()
         {
             var target = ResolveLocation();
@@ -39,6 +50,7 @@ namespace MediaOps.Commands
                 CustomDomain = CustomDomain,
                 DjangoVersion = Version.Parse(DjangoVersion.Contains(".") ? DjangoVersion : DjangoVersion + ".0"),
                 Format = Format,
+                ObjectParameters = ObjectParameterBinding.Parse(ObjectParameters, CacheControl),
             };
             var text = DjangoSettingsWriter.Write(options);
             foreach (var warning in DjangoSettingsWriter.Warnings(options)) WriteWarning(warning);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using MediaOps.Infrastructure;
 using MediaOps.S3Inventory;
@@ -56,17 +57,39 @@ namespace MediaOps.Commands
         [ValidatePattern(@"^\s*\d+\s*/\s*\d+\s*$")]
         public string Partition { get; set; }
 
+        /// <summary>Cache-Control of every uploaded object (short for -ObjectParameters @{ CacheControl = ... }).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CacheControl { get; set; }
+
+        /// <summary>
+        /// Headers of every uploaded object, as django-storages' AWS_S3_OBJECT_PARAMETERS: CacheControl, ContentDisposition,
+        /// ContentLanguage, Expires, Metadata (a hashtable), StorageClass. Give New-MediaDjangoSettings the same.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable ObjectParameters { get; set; }
+
+        /// <summary>
+        /// Also give objects whose content is already the same the headers above, by a server-side copy. Costs one
+        /// HEAD per such object; without it a changed parameter alone uploads nothing.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter UpdateMetadata { get; set; }
+
         protected override void OnRecord()
         {
+            var parameters = ObjectParameterBinding.Parse(ObjectParameters, CacheControl);
             var target = ResolveTarget();
             var path = ResolvedPath;
             var whatIf = IsWhatIf;
-            if (!ShouldProcess(target.Uri, $"Upload new and changed files from '{path}'" + (Delete ? " and delete objects whose file is gone" : "")) && !whatIf) return;
+            if (!ShouldProcess(target.Uri, $"Upload new and changed files from '{path}'" + (UpdateMetadata ? ", replace the headers of objects whose headers differ" : "") + (Delete ? " and delete objects whose file is gone" : "")) && !whatIf) return;
             var options = new SyncOptions
             {
                 Path = path, Exclude = Exclude, Checksum = Checksum, WhatIf = whatIf,
                 Concurrency = Concurrency, Delete = Delete, MaxDelete = MaxDelete, AllowMassDelete = AllowMassDelete,
                 Inventory = InventoryParameters.Options(this, Inventory, MaxInventoryAge), Partition = KeyPartition.Parse(Partition),
+                ObjectParameters = parameters, UpdateMetadata = UpdateMetadata,
             };
             WriteObject(Await(ct => new MediaSync(Clients).SyncToS3Async(target, options, SyncObserver(PassThru), ct)));
         }
